@@ -1,0 +1,1 @@
+"""The arsearch command line: parses arguments, calls the library once, formats what comes back."""

@@ -1,0 +1,268 @@
+"""arsearch commands. Each body: parse options → one library call → format.
+
+Exit codes follow grep and ripgrep: 0 something matched, 1 nothing matched, 2 an error.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cli import output
+from indexer import settings
+from indexer.build import ensure_index, index_exists, rebuild_index, update_index
+from indexer.errors import ArsearchError
+from search import PassageSearcher
+from search.searcher import DEFAULT_LIMIT
+
+EXIT_NO_MATCH = 1
+EXIT_ERROR = 2
+
+
+class ArsearchClickError(click.ClickException):
+    """A library error shown as one line on stderr, exit code 2 (1 means "no match")."""
+
+    exit_code = EXIT_ERROR
+
+
+class ArsearchGroup(click.Group):
+    """The one boundary where library errors become messages."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ArsearchError as e:
+            raise ArsearchClickError(str(e)) from e
+        except KeyboardInterrupt:
+            click.echo("Interrupted; the index is unchanged unless a commit had finished.", err=True)
+            ctx.exit(130)
+
+
+PATH_DIR = click.Path(file_okay=False, path_type=Path)
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=PATH_DIR, default=None, envvar=settings.INDEX_DIR.env,
+    help=f"Index folder [default: {settings.INDEX_DIR.default}, or ${settings.INDEX_DIR.env}].",
+)
+SOURCE_OPTION = click.option(
+    "--source", "source_dir", type=PATH_DIR, default=None, envvar=settings.SOURCE_DIR.env,
+    help=f"Corpus folder of .txt/.jsonl files [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
+)
+GAZETTEER_OPTION = click.option(
+    "--gazetteer", "gazetteer_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, envvar="ARSEARCH_GAZETTEER",
+    help="Your own gazetteer TOML, merged over the shipped one (same format).",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON (Arabic unescaped).")
+COLOR_OPTION = click.option(
+    "--color/--no-color", "color", default=None,
+    help="Colour the marks [default: on a terminal, unless NO_COLOR is set].",
+)
+
+
+@click.group(cls=ArsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="arsearch")
+def cli():
+    """Arabic-aware full-text search over news passages.
+
+    \b
+    Example:
+      arsearch search سوريا
+      arsearch search --actor putin --topic korea
+    """
+
+
+def _searcher(index_dir, source_dir=None) -> PassageSearcher:
+    """Open the index, building it from the corpus on first use (and saying so on stderr)."""
+    index_dir = settings.INDEX_DIR.value(index_dir)
+    source = settings.SOURCE_DIR.value(source_dir)
+    with output.progress_bar("Building index") as progress:
+        if not index_exists(index_dir):
+            click.echo(f"arsearch: no index in {index_dir} yet; building it from {source} (first use)…", err=True)
+        report = ensure_index(index_dir, source, progress=progress)
+    if report is not None:
+        _print_warnings(report)
+        click.echo(output.format_build(report), err=True)
+    return PassageSearcher(index_dir)
+
+
+def _print_warnings(report) -> None:
+    for warning in report.read.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if report.read.skipped:
+        names = ", ".join(report.read.skipped[:5]) + (" …" if len(report.read.skipped) > 5 else "")
+        click.echo(f"skipped {len(report.read.skipped)} files that are not .txt or .jsonl: {names}", err=True)
+
+
+@cli.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@click.option("--actor", "actors", multiple=True, help="Only passages naming this actor (id, English or Arabic name); repeat for any of several.")
+@click.option("--topic", "topics", multiple=True, help="Only passages about this topic; repeat for any of several.")
+@click.option("--inferred", "include_inferred", is_flag=True, help="--actor also matches role references (الرئيس الروسي, نظيره الفرنسي).")
+@click.option("--limit", type=click.IntRange(0), default=DEFAULT_LIMIT, show_default=True, help="Hits to show.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip (paging).")
+@JSON_OPTION
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
+@COLOR_OPTION
+@INDEX_OPTION
+@SOURCE_OPTION
+def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, color, index_dir, source_dir):
+    """Search passages. All words are required; see the README for the query syntax.
+
+    \b
+    Examples:
+      arsearch search سوريا
+      arsearch search '"وزارة الخارجية الروسية"' --json
+      arsearch search بوتين --topic korea
+      arsearch search --actor putin
+      arsearch search -- سورية -أوكرانيا
+    """
+    unknown = [q for q in query if q.startswith("--")]
+    if unknown:
+        raise click.UsageError(f"no such option: {unknown[0]}")
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl cannot be used together")
+    with _searcher(index_dir, source_dir) as searcher:
+        result = searcher.search(
+            " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
+            include_inferred=include_inferred,
+        )
+    if as_json:
+        click.echo(output.format_json(result))
+    elif as_jsonl:
+        if result.hits:
+            click.echo(output.format_jsonl(result))
+    else:
+        click.echo(output.format_hits(result, output.use_color(color)), color=output.use_color(color))
+    sys.exit(0 if result.total else EXIT_NO_MATCH)
+
+
+@cli.command("index")
+@SOURCE_OPTION
+@INDEX_OPTION
+@GAZETTEER_OPTION
+def index_command(source_dir, index_dir, gazetteer_file):
+    """Update the index: add new articles, re-index changed ones, delete removed ones.
+
+    \b
+    Example:
+      arsearch index --source seeds
+    """
+    index_dir = settings.INDEX_DIR.value(index_dir)
+    with output.progress_bar("Indexing") as progress:
+        report = update_index(index_dir, source_dir, gazetteer_file, progress=progress)
+    _print_warnings(report)
+    click.echo(output.format_build(report))
+
+
+@cli.command("rebuild")
+@SOURCE_OPTION
+@INDEX_OPTION
+@GAZETTEER_OPTION
+def rebuild_command(source_dir, index_dir, gazetteer_file):
+    """Build the index from scratch, aside, then swap it in (the old one answers until then).
+
+    \b
+    Example:
+      arsearch rebuild --source seeds --index index
+    """
+    index_dir = settings.INDEX_DIR.value(index_dir)
+    source = settings.SOURCE_DIR.value(source_dir)
+    with output.progress_bar("Rebuilding") as progress:
+        report = rebuild_index(source, index_dir, gazetteer_file, progress=progress)
+    _print_warnings(report)
+    click.echo(output.format_build(report))
+
+
+def _entities_command(fieldname: str, used_only: bool, as_json: bool, index_dir, source_dir) -> None:
+    with _searcher(index_dir, source_dir) as searcher:
+        counts = searcher.entity_counts(fieldname)
+        entries = searcher.gazetteer.actors if fieldname == "actors" else searcher.gazetteer.topics
+    rows = [c for c in counts if c.explicit or c.inferred or not used_only]
+    if as_json:
+        data = []
+        for c in rows:
+            e = entries[c.ident]
+            item = {"id": c.ident, "ar": list(e.ar), "en": list(e.en), "passages": c.explicit}
+            if fieldname == "actors":
+                item.update(kind=e.kind, inferred=c.inferred)
+            data.append(item)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for c in rows:
+        e = entries[c.ident]
+        kind = f"{e.kind:<13}" if fieldname == "actors" else ""
+        inferred = f" (+{c.inferred} inferred)" if c.inferred else ""
+        click.echo(f"{c.explicit:>6}{inferred:<15} {c.ident:<22} {kind}{e.label}  {e.label_ar}")
+
+
+@cli.command("actors")
+@click.option("--used", "used_only", is_flag=True, help="Only actors mentioned in the index.")
+@JSON_OPTION
+@INDEX_OPTION
+@SOURCE_OPTION
+def actors_command(used_only, as_json, index_dir, source_dir):
+    """List the gazetteer's actors with the number of passages that name each.
+
+    \b
+    Example:
+      arsearch actors --used
+    """
+    _entities_command("actors", used_only, as_json, index_dir, source_dir)
+
+
+@cli.command("topics")
+@click.option("--used", "used_only", is_flag=True, help="Only topics found in the index.")
+@JSON_OPTION
+@INDEX_OPTION
+@SOURCE_OPTION
+def topics_command(used_only, as_json, index_dir, source_dir):
+    """List the gazetteer's topics with the number of passages about each.
+
+    \b
+    Example:
+      arsearch topics --used
+    """
+    _entities_command("topics", used_only, as_json, index_dir, source_dir)
+
+
+@cli.command("show")
+@click.argument("key")
+@click.option("--context", type=click.IntRange(0), default=1, show_default=True, help="Neighbouring passages on each side.")
+@JSON_OPTION
+@COLOR_OPTION
+@INDEX_OPTION
+@SOURCE_OPTION
+def show_command(key, context, as_json, color, index_dir, source_dir):
+    """Show a passage (ARTICLE#N) with its neighbours.
+
+    \b
+    Example:
+      arsearch show 000_b8da21838642536f#6
+    """
+    with _searcher(index_dir, source_dir) as searcher:
+        passages = searcher.passage(key, context)
+    if as_json:
+        click.echo(json.dumps([output.passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.format_passages(passages, key, output.use_color(color)), color=output.use_color(color))
+
+
+@cli.command("stats")
+@JSON_OPTION
+@INDEX_OPTION
+@SOURCE_OPTION
+def stats_command(as_json, index_dir, source_dir):
+    """Show what the index holds: articles, passages, size, versions.
+
+    \b
+    Example:
+      arsearch stats
+    """
+    with _searcher(index_dir, source_dir) as searcher:
+        stats = searcher.stats()
+    if as_json:
+        click.echo(json.dumps(stats.__dict__, ensure_ascii=False, indent=2))
+        return
+    for name, value in stats.__dict__.items():
+        click.echo(f"{name.replace('_', ' '):<17} {value}")

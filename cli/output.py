@@ -1,0 +1,136 @@
+"""Formatting library results for a terminal or a pipe. No searching here, only text."""
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+
+import click
+
+from search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
+
+#: How many actors/topics the summary line names.
+SUMMARY_FACETS = 5
+
+
+def use_color(flag: bool | None) -> bool:
+    """--color/--no-color wins; otherwise colour only on a terminal and when NO_COLOR is unset."""
+    if flag is not None:
+        return flag
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def marked_snippet(hit, color: bool) -> str:
+    if not color:
+        return hit.snippet.marked(MARK_OPEN, MARK_CLOSE)
+    snippet = hit.snippet
+    out, last = [], 0
+    for start, end in snippet.spans:
+        out += [snippet.text[last:start], click.style(snippet.text[start:end], bold=True, fg="yellow")]
+        last = end
+    out.append(snippet.text[last:])
+    return ("… " if snippet.cut_before else "") + "".join(out) + (" …" if snippet.cut_after else "")
+
+
+def _facet_line(counts: dict[str, int]) -> str:
+    items = list(counts.items())[:SUMMARY_FACETS]
+    return ", ".join(f"{k} ({v})" for k, v in items) or "none"
+
+
+def format_hits(result: SearchResult, color: bool) -> str:
+    dim = (lambda s: click.style(s, dim=True)) if color else (lambda s: s)
+    lines = []
+    for hit in result.hits:
+        p = hit.passage
+        head = f"{hit.rank}. {p.title or p.doc_id} — passage {p.passage}"
+        lines.append(f"{head}  {dim(f'[{p.key}] score {hit.score:.2f}')}")
+        lines.append(f"   {marked_snippet(hit, color)}")
+        tags = []
+        if p.actors or p.inferred:
+            tags.append("actors: " + ", ".join([*p.actors, *(f"{a} (inferred)" for a in p.inferred)]))
+        if p.topics:
+            tags.append("topics: " + ", ".join(p.topics))
+        if tags:
+            lines.append("   " + dim(" · ".join(tags)))
+        lines.append("")
+    lines.append(format_summary(result))
+    return "\n".join(lines)
+
+
+def format_summary(result: SearchResult) -> str:
+    shown = f"showing {result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "none shown"
+    noun = "passage matches" if result.total == 1 else "passages match"
+    summary = f"{result.total} {noun} ({shown}) · actors: {_facet_line(result.facets.actors)}"
+    summary += f" · topics: {_facet_line(result.facets.topics)}"
+    if result.dropped:
+        summary += f" · stop words ignored: {' '.join(result.dropped)}"
+    return summary
+
+
+def format_json(result: SearchResult) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+
+
+def format_jsonl(result: SearchResult) -> str:
+    return "\n".join(json.dumps(h.to_json(), ensure_ascii=False) for h in result.hits)
+
+
+def format_passages(passages: list[Passage], key: str, color: bool) -> str:
+    lines = []
+    for p in passages:
+        pointer = "▶" if p.key == key else " "
+        text = click.style(p.text, bold=True) if color and p.key == key else p.text
+        lines.append(f"{pointer} {p.key}")
+        lines.append(f"  {text}")
+        tags = [f"actors: {', '.join(p.actors)}"] if p.actors else []
+        if p.inferred:
+            tags.append(f"inferred: {', '.join(p.inferred)}")
+        if p.topics:
+            tags.append(f"topics: {', '.join(p.topics)}")
+        if tags:
+            lines.append("  " + " · ".join(tags))
+        lines.append("")
+    first = passages[0]
+    lines.append(f"{first.title or first.doc_id}" + (f" — {first.source}" if first.source else ""))
+    return "\n".join(lines)
+
+
+def passage_json(p: Passage) -> dict:
+    return {
+        "key": p.key, "doc_id": p.doc_id, "passage": p.passage, "title": p.title, "source": p.source,
+        "date": p.date, "url": p.url, "text": p.text, "actors": list(p.actors),
+        "actors_inferred": list(p.inferred), "topics": list(p.topics),
+    }
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A progress callback drawing a bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def format_build(report) -> str:
+    what = "rebuilt" if report.rebuilt else "updated"
+    reason = f" ({report.reason})" if report.reason else ""
+    line = (
+        f"{what} {report.index} from {report.source}{reason}: {report.added} added, {report.changed} changed, "
+        f"{report.removed} removed, {report.unchanged} unchanged; {report.passages} passages written "
+        f"in {report.seconds:.2f}s"
+    )
+    return line

@@ -1,0 +1,159 @@
+"""The Arabic analyzer: the same word analysis for documents, queries, tagging and highlighting.
+
+A word goes through: tokenizer (diacritics stay inside words) → stage-1 folding → stop list →
+stage-2 folding → light stemming with protected names. Each distinct word form is analyzed once and
+memoized: news text repeats its vocabulary, so this makes analysis nearly free at index time.
+
+Two Whoosh fields read the same text through this module:
+
+* ``exact`` — the folded form of every word, stop words included, with positions: quoted phrases
+  and exact-form ranking (a passage saying سورية ranks above one saying سورة);
+* ``text`` — the light stem, stop words dropped: recall across inflections and clitics.
+
+Normalization rewrites token text only; offsets always point into the original text.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from whoosh.analysis import Analyzer, Token
+
+from indexer.folding import WORD_RE, fold_letters, fold_marks
+from indexer.stemming import stem
+
+_TANWEEN_FATH = "\u064B"
+
+#: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
+ANALYZER_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The shipped stop list, folded with stage 1 only (so على is a stop word and علي is not)."""
+    text = resources.files("indexer.data").joinpath("stopwords_ar.txt").read_text("utf-8")
+    words = set()
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        words.update(fold_marks(w) for w in line.split())
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: where it is, and the forms it is indexed under."""
+
+    start: int
+    end: int
+    exact: str
+    stem: str | None  # None for a stop word
+
+
+class WordAnalyzer:
+    """Folds, stops and stems single words, remembering each distinct form it has seen."""
+
+    def __init__(self, stopwords: frozenset[str], names: dict[str, str]):
+        self.stopwords = stopwords
+        self.names = names
+        self._memo: dict[str, tuple[str, str | None]] = {}
+
+    def analyze(self, raw: str) -> tuple[str, str | None]:
+        """(exact form, stem or None when the word is a stop word)."""
+        forms = self._memo.get(raw)
+        if forms is None:
+            marks_folded = fold_marks(raw)
+            exact = fold_letters(marks_folded)
+            if marks_folded in self.stopwords or not exact:
+                forms = (exact, None)
+            elif _TANWEEN_FATH in raw and exact.endswith("ا") and len(exact) > 3:
+                # The alif carrying tanween (جهوداً) is case ending, not stem: جهوداً = جهود.
+                forms = (exact, stem(exact[:-1], self.names))
+            else:
+                forms = (exact, stem(exact, self.names))
+            if len(self._memo) < 1_000_000:
+                self._memo[raw] = forms
+        return forms
+
+    def words(self, text: str) -> list[Word]:
+        analyze = self.analyze
+        out = []
+        for match in WORD_RE.finditer(text):
+            exact, stemmed = analyze(match.group(0))
+            if exact:
+                out.append(Word(match.start(), match.end(), exact, stemmed))
+        return out
+
+    def __getstate__(self):
+        return {"stopwords": self.stopwords, "names": self.names}
+
+    def __setstate__(self, state):
+        self.__init__(state["stopwords"], state["names"])
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, WordAnalyzer)
+            and self.stopwords == other.stopwords
+            and self.names == other.names
+        )
+
+
+class ArabicAnalyzer(Analyzer):
+    """A Whoosh analyzer yielding either the exact (folded) forms or the stems of a text.
+
+    Kept at this import path: the index pickles it inside its schema.
+    """
+
+    def __init__(self, words: WordAnalyzer, output: str):
+        if output not in ("exact", "stem"):
+            raise ValueError(f"output must be 'exact' or 'stem', not {output!r}")
+        self.words = words
+        self.output = output
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, ArabicAnalyzer)
+            and self.output == other.output
+            and self.words == other.words
+        )
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        analyze = self.words.analyze
+        want_stem = self.output == "stem"
+        pos = start_pos
+        for match in WORD_RE.finditer(value):
+            raw = match.group(0)
+            exact, stemmed = analyze(raw)
+            if not exact:
+                continue
+            if want_stem:
+                if stemmed is None:
+                    pos += 1
+                    continue
+                token.text = stemmed
+            else:
+                token.text = exact
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = raw
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            pos += 1
+            yield token

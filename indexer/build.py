@@ -1,0 +1,207 @@
+"""Building and updating the index: articles → tagged passages → Whoosh documents.
+
+``rebuild_index`` builds a new generation aside and swaps it in; ``update_index`` adds new articles,
+re-indexes changed ones (by content hash) and deletes removed ones. Both hold the write lock.
+"""
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer import settings
+from indexer.analysis import WordAnalyzer, load_stopwords
+from indexer.corpus import Article, ReadReport, corpus_files, read_articles
+from indexer.errors import CorpusError
+from indexer.gazetteer import Gazetteer
+from indexer.schema import make_schema
+from indexer.store import (
+    GAZETTEER,
+    MANIFEST,
+    Manifest,
+    current_generation,
+    new_generation,
+    open_index,
+    publish_generation,
+    write_atomically,
+    writer_lock,
+)
+from indexer.tagging import Tagger
+
+#: Called as progress(files_read, files_total) while the corpus is read.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did, for the CLI's summary line."""
+
+    index: Path
+    source: Path
+    rebuilt: bool = False
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    passages: int = 0  # passages written in this run
+    seconds: float = 0.0
+    read: ReadReport = field(default_factory=ReadReport)
+    reason: str = ""  # why an update turned into a rebuild
+
+
+def _documents(article: Article, tagger: Tagger):
+    for passage, tags in zip(article.passages, tagger.tag_article(article), strict=True):
+        yield {
+            "key": passage.key,
+            "article_id": article.article_id,
+            "passage": passage.number,
+            "title": article.title,
+            "source": article.source,
+            "date": article.date,
+            "url": article.url,
+            "text": passage.text,
+            "exact": passage.text,
+            "actors": " ".join(tags.actors),
+            "inferred": " ".join(tags.inferred),
+            "topics": " ".join(tags.topics),
+        }
+
+
+def _articles(source: Path, report: BuildReport, progress: Progress | None):
+    total = len(corpus_files(source))
+    for article in read_articles(source, report.read):
+        if progress:
+            progress(report.read.files, total)
+        yield article
+
+
+def rebuild_index(
+    source: Path,
+    index_dir: Path,
+    gazetteer_file: Path | None = None,
+    progress: Progress | None = None,
+    lock_timeout: float = settings.LOCK_TIMEOUT,
+) -> BuildReport:
+    """Build the whole index from ``source`` aside, then swap it in atomically."""
+    source, index_dir = Path(source), Path(index_dir)
+    started = time.perf_counter()
+    gazetteer = Gazetteer.load(gazetteer_file)
+    corpus_files(source)  # a missing corpus folder fails before anything is written
+    report = BuildReport(index_dir, source, rebuilt=True)
+    with writer_lock(index_dir, lock_timeout):
+        gen = new_generation(index_dir)
+        try:
+            words = WordAnalyzer(load_stopwords(), gazetteer.protected_names())
+            tagger = Tagger(gazetteer, words)
+            ix = whoosh_index.create_in(str(gen), make_schema(words))
+            manifest = Manifest.new(source, gazetteer)
+            writer = ix.writer(limitmb=settings.WRITER_LIMIT_MB)
+            try:
+                for article in _articles(source, report, progress):
+                    for doc in _documents(article, tagger):
+                        writer.add_document(**doc)
+                        report.passages += 1
+                    manifest.articles[article.article_id] = article.content_hash
+                    report.added += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            if not manifest.articles:
+                writer.cancel()
+                raise CorpusError(
+                    f"nothing to index in {source}: no readable .txt or .jsonl article"
+                    + (f" ({len(report.read.warnings)} files skipped with warnings)" if report.read.warnings else "")
+                )
+            writer.commit()
+            write_atomically(gen / GAZETTEER, gazetteer.to_json())
+            write_atomically(gen / MANIFEST, manifest.to_json())
+        except BaseException:
+            # The half-built generation is dropped; CURRENT still names the previous one.
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        publish_generation(index_dir, gen)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def update_index(
+    index_dir: Path,
+    source: Path | None = None,
+    gazetteer_file: Path | None = None,
+    progress: Progress | None = None,
+    lock_timeout: float = settings.LOCK_TIMEOUT,
+) -> BuildReport:
+    """Bring the index in line with the corpus: add new, re-index changed, delete removed articles.
+
+    With no index yet, or when the gazetteer changed (tags and protected names depend on it), this
+    is a full rebuild, and the report says why.
+    """
+    index_dir = Path(index_dir)
+    if current_generation(index_dir) is None:
+        report = rebuild_index(Path(source or settings.SOURCE_DIR.value()), index_dir, gazetteer_file, progress, lock_timeout)
+        report.reason = "no index yet"
+        return report
+    opened = open_index(index_dir)
+    source = Path(source or opened.manifest.source)
+    gazetteer = Gazetteer.load(gazetteer_file)
+    if gazetteer.fingerprint != opened.manifest.gazetteer:
+        report = rebuild_index(source, index_dir, gazetteer_file, progress, lock_timeout)
+        report.reason = "the gazetteer changed"
+        return report
+    started = time.perf_counter()
+    report = BuildReport(index_dir, source)
+    with writer_lock(index_dir, lock_timeout):
+        opened = open_index(index_dir)  # re-read under the lock: another writer may have finished
+        manifest = opened.manifest
+        words = opened.words
+        tagger = Tagger(opened.gazetteer, words)
+        old = dict(manifest.articles)
+        seen: set[str] = set()
+        writer = opened.whoosh.writer(limitmb=settings.WRITER_LIMIT_MB)
+        try:
+            for article in _articles(source, report, progress):
+                seen.add(article.article_id)
+                digest = article.content_hash
+                if old.get(article.article_id) == digest:
+                    report.unchanged += 1
+                    continue
+                if article.article_id in old:
+                    report.changed += 1
+                else:
+                    report.added += 1
+                writer.delete_by_term("article_id", article.article_id)
+                for doc in _documents(article, tagger):
+                    writer.add_document(**doc)
+                    report.passages += 1
+                manifest.articles[article.article_id] = digest
+            for gone in sorted(set(old) - seen):
+                writer.delete_by_term("article_id", gone)
+                del manifest.articles[gone]
+                report.removed += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if report.added or report.changed or report.removed:
+            writer.commit(optimize=False)
+            manifest.source = str(source)
+            manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            write_atomically(opened.generation / MANIFEST, manifest.to_json())
+        else:
+            writer.cancel()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def index_exists(index_dir: Path) -> bool:
+    return current_generation(Path(index_dir)) is not None
+
+
+def ensure_index(index_dir: Path, source: Path | None = None, progress: Progress | None = None) -> BuildReport | None:
+    """Build the index on first use; None when one is already there."""
+    if index_exists(index_dir):
+        return None
+    return rebuild_index(Path(source or settings.SOURCE_DIR.value()), Path(index_dir), progress=progress)
+

@@ -1,0 +1,209 @@
+"""Reading the corpus: files under a folder → articles (title, source, paragraphs) → passages.
+
+Scraped blog reposts end in boilerplate that names the article and its source ("The post TITLE
+appeared first on SOURCE.", "Posted from …", "Read more", "Note: Only a member of this blog may post
+a comment."). It gives the article its title and source and is never a passage.
+
+A file that cannot be read (not UTF-8, binary, empty) is skipped with a warning that names it; the
+rest of the corpus is indexed.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.errors import CorpusError
+
+#: File kinds the reader understands; anything else is counted as skipped.
+SUFFIXES = (".txt", ".jsonl")
+
+_POST_RE = re.compile(r"The post (?P<title>.+?) appeared first on (?P<source>.+?)\.?\s*$", re.I)
+_POSTED_FROM_RE = re.compile(r"Posted from\s+(?P<source>.+?)\s*$", re.I)
+#: Fragments that make a line boilerplate once they are all taken out of it.
+_BOILERPLATE_RE = re.compile(
+    r"The post .+? appeared first on .+?(?:\.|$)"
+    r"|Posted from\s+.*$"
+    r"|Rea?d? ?more(?:\s*(?:»|›|→|\.\.\.|…))?"
+    r"|Continue reading.*$"
+    r"|Note: Only a member of this blog may post a comment\.?"
+    r"|Share this:?|Like this:?|Loading\.\.\.",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of an article: the unit that is indexed, searched and shown."""
+
+    article_id: str
+    number: int  # 1-based, in reading order
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_id}#{self.number}"
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: str
+    paragraphs: tuple[str, ...]
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    path: str = ""
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [Passage(self.article_id, n, text) for n, text in enumerate(self.paragraphs, 1)]
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything that is indexed changes."""
+        payload = json.dumps(
+            [self.title, self.source, self.date, self.url, list(self.paragraphs)], ensure_ascii=False
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class ReadReport:
+    """What reading the corpus met besides articles: the CLI prints it as the summary."""
+
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)  # not a corpus file kind
+    warnings: list[str] = field(default_factory=list)  # a corpus file (or line) that could not be read
+
+
+def is_boilerplate(line: str) -> bool:
+    return not _BOILERPLATE_RE.sub("", line).strip()
+
+
+def split_paragraphs(text: str) -> tuple[list[str], str, str]:
+    """Paragraphs of an article body, and the title and source its boilerplate names.
+
+    A paragraph per line, or blocks separated by blank lines (a block's lines are joined).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if re.search(r"\n[ \t]*\n", text):
+        blocks = [" ".join(ln.strip() for ln in b.split("\n") if ln.strip()) for b in re.split(r"\n[ \t]*\n", text)]
+    else:
+        blocks = [ln.strip() for ln in text.split("\n")]
+    title = source = ""
+    paragraphs = []
+    for block in blocks:
+        if not block:
+            continue
+        post = _POST_RE.search(block)
+        if post:
+            title = title or post.group("title").strip()
+            source = source or post.group("source").strip()
+        posted = _POSTED_FROM_RE.search(block)
+        if posted and not source:
+            source = posted.group("source").strip()
+        if is_boilerplate(block):
+            continue
+        # Boilerplate glued onto the end of a real paragraph is cut off, the paragraph kept.
+        cut = _BOILERPLATE_RE.search(block)
+        if cut and cut.group(0).lower().startswith(("the post", "posted from", "note: only")):
+            block = block[: cut.start()].strip()
+        if block:
+            paragraphs.append(block)
+    return paragraphs, title, source
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise ValueError(f"{name}: binary file, skipped")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(
+            f"{name}: not UTF-8 (byte {e.start}), skipped; convert it with iconv -t UTF-8"
+        ) from e
+
+
+def _read_txt(path: Path, article_id: str, name: str) -> Iterator[Article]:
+    text = _decode(path.read_bytes(), name)
+    paragraphs, title, source = split_paragraphs(text)
+    if not paragraphs:
+        raise ValueError(f"{name}: empty (no text besides boilerplate), skipped")
+    yield Article(article_id, tuple(paragraphs), title=title, source=source, path=name)
+
+
+def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> Iterator[Article]:
+    text = _decode(path.read_bytes(), name)
+    if not text.strip():
+        raise ValueError(f"{name}: empty, skipped")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            report.warnings.append(f"{name}:{lineno}: not valid JSON ({e.msg}), line skipped")
+            continue
+        body = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(body, str) or not body.strip():
+            report.warnings.append(f"{name}:{lineno}: no \"text\" string, line skipped")
+            continue
+        paragraphs, title, source = split_paragraphs(body)
+        if not paragraphs:
+            report.warnings.append(f"{name}:{lineno}: only boilerplate, line skipped")
+            continue
+        yield Article(
+            str(record.get("id") or f"{article_id}:{lineno}"),
+            tuple(paragraphs),
+            title=str(record.get("title") or title),
+            source=str(record.get("source") or source),
+            date=str(record.get("date") or ""),
+            url=str(record.get("url") or ""),
+            path=f"{name}:{lineno}",
+        )
+
+
+def corpus_files(source: Path) -> list[Path]:
+    """Every file under the corpus folder, in a stable order (hidden files and folders left out)."""
+    if not source.is_dir():
+        raise CorpusError(f"corpus folder {source} does not exist; pass --source DIR")
+    return sorted(
+        p for p in source.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)
+    )
+
+
+def read_articles(source: Path, report: ReadReport | None = None) -> Iterator[Article]:
+    """Articles of every .txt and .jsonl file under ``source``, recursively.
+
+    Problems go into ``report`` (warnings and skipped files) instead of stopping the run.
+    """
+    report = report if report is not None else ReadReport()
+    seen: set[str] = set()
+    for path in corpus_files(source):
+        name = path.relative_to(source).as_posix()
+        if path.suffix.lower() not in SUFFIXES:
+            report.skipped.append(name)
+            continue
+        report.files += 1
+        article_id = name.rsplit(".", 1)[0]
+        try:
+            if path.suffix.lower() == ".txt":
+                articles = list(_read_txt(path, article_id, name))
+            else:
+                articles = list(_read_jsonl(path, article_id, name, report))
+        except ValueError as e:
+            report.warnings.append(str(e))
+            continue
+        except OSError as e:
+            report.warnings.append(f"{name}: cannot be read ({e.strerror}), skipped")
+            continue
+        for article in articles:
+            if article.article_id in seen:
+                report.warnings.append(f"{article.path}: duplicate article id {article.article_id!r}, skipped")
+                continue
+            seen.add(article.article_id)
+            yield article

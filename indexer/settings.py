@@ -1,0 +1,26 @@
+"""Every setting with its default, in one table: the CLI, the library and the README read it here."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: str
+    env: str
+    help: str
+
+    def value(self, given: str | Path | None = None) -> Path:
+        """What was given, else the environment variable, else the default."""
+        if given not in (None, ""):
+            return Path(given)
+        return Path(os.environ.get(self.env) or self.default)
+
+
+INDEX_DIR = Setting("index", "ARSEARCH_INDEX", "index folder")
+SOURCE_DIR = Setting("seeds", "ARSEARCH_SOURCE", "corpus folder (.txt and .jsonl files)")
+#: Seconds a writer waits for another writer to finish before giving up with a clear message.
+LOCK_TIMEOUT = 10.0
+#: Memory Whoosh may use to pool postings before it writes a run to disk.
+WRITER_LIMIT_MB = 256

@@ -1,0 +1,144 @@
+"""Tagging passages with the actors and topics they are about.
+
+Names, role titles and topic terms are analyzed like the text (folded, stop words out, light stems
+with protected names), so inflected and clitic forms count: وماكرون, لوزارة الخارجية الروسية, الرئيسان
+الروسي. A word may also carry a bare و ف ب ل ك clitic in front of a multi-word name (لمجلس الأمن).
+
+Explicit mentions come from names (longest match first, so "مجلس الأمن والتعاون في أوروبا" is the
+OSCE, not the Security Council). Role references ("الرئيس الروسي", "نظيره الفرنسي") are resolved,
+within one article, to the actor named with that role in the same article, and kept apart as inferred
+mentions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from indexer.analysis import WordAnalyzer
+from indexer.corpus import Article
+from indexer.gazetteer import Gazetteer, Role
+
+_CLITICS = "وفبلك"
+#: The word for "counterpart" (نظيره الفرنسي = his French counterpart), as a stem.
+_COUNTERPART = "نظير"
+
+
+@dataclass(frozen=True)
+class PassageTags:
+    actors: tuple[str, ...]
+    inferred: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+Pattern = tuple[str, ...]
+
+
+class Tagger:
+    def __init__(self, gazetteer: Gazetteer, words: WordAnalyzer):
+        self.gazetteer = gazetteer
+        self.words = words
+        # Names and role titles share one table: a longer role title ("وزير الخارجية الروسي") must
+        # win over a shorter name inside it ("الخارجية الروسية", the ministry). Role entries carry
+        # their Role; name entries carry None.
+        self._mentions: dict[str, list[tuple[Pattern, str, Role | None]]] = defaultdict(list)
+        self._topics: dict[str, list[tuple[Pattern, str, None]]] = defaultdict(list)
+        self._adjectives: dict[str, str] = {}  # adjective stem -> country id
+        for actor in gazetteer.actors.values():
+            for name in (*actor.ar, *actor.adjectives):
+                self._add(self._mentions, self._pattern(name), actor.id, None)
+            for role in actor.roles:
+                self._add(self._mentions, self._pattern(role.title), actor.id, role)
+            for adjective in actor.adjectives:
+                pattern = self._pattern(adjective)
+                if len(pattern) == 1:
+                    self._adjectives[pattern[0]] = actor.id
+        for topic in gazetteer.topics.values():
+            for term in topic.terms:
+                self._add(self._topics, self._pattern(term), topic.id, None)
+        for table in (self._mentions, self._topics):
+            for entries in table.values():
+                entries.sort(key=lambda e: -len(e[0]))
+
+    def _pattern(self, phrase: str) -> Pattern:
+        return tuple(w.stem for w in self.words.words(phrase) if w.stem)
+
+    @staticmethod
+    def _add(table, pattern: Pattern, ident: str, role) -> None:
+        entry = (pattern, ident, role)
+        if pattern and entry not in table[pattern[0]]:
+            table[pattern[0]].append(entry)
+
+    def _candidates(self, text: str) -> list[tuple[str, ...]]:
+        """Per word (stop words out): its stem, and the stem without a bare clitic in front."""
+        out = []
+        analyze = self.words.analyze
+        for word in self.words.words(text):
+            if word.stem is None:
+                continue
+            forms = [word.stem]
+            if word.exact[0] in _CLITICS and len(word.exact) > 4:
+                _, bare = analyze(word.exact[1:])
+                if bare and bare != word.stem:
+                    forms.append(bare)
+            out.append(tuple(forms))
+        return out
+
+    @staticmethod
+    def _match(cands: list[tuple[str, ...]], i: int, pattern: Pattern) -> bool:
+        if i + len(pattern) > len(cands):
+            return False
+        return all(pattern[j] in cands[i + j] for j in range(1, len(pattern)))
+
+    def _scan(self, cands, table, consume: bool):
+        """Yield each matching entry; with ``consume``, only the longest matches, without overlap."""
+        i = 0
+        while i < len(cands):
+            found = [
+                entry
+                for form in cands[i]
+                for entry in table.get(form, ())
+                if self._match(cands, i, entry[0])
+            ]
+            if consume and found:
+                longest = max(len(e[0]) for e in found)
+                yield from (e for e in found if len(e[0]) == longest)
+                i += longest
+            else:
+                yield from found
+                i += 1
+
+    def tag_article(self, article: Article) -> list[PassageTags]:
+        """Tags for each passage of an article, in order (roles need the whole article)."""
+        per_passage = []
+        named: set[str] = set()
+        for text in article.paragraphs:
+            cands = self._candidates(text)
+            mentions = list(self._scan(cands, self._mentions, consume=True))
+            actors = {ident for _, ident, role in mentions if role is None}
+            roles = [(ident, role) for _, ident, role in mentions if role is not None]
+            topics = {ident for _, ident, _ in self._scan(cands, self._topics, consume=False)}
+            counterparts = [
+                self._adjectives[f]
+                for i in range(len(cands) - 1)
+                if _COUNTERPART in cands[i]
+                for f in cands[i + 1]
+                if f in self._adjectives
+            ]
+            per_passage.append((actors, topics, roles, counterparts))
+            named |= actors
+        people_of = defaultdict(set)
+        for ident in named:
+            actor = self.gazetteer.actors[ident]
+            if actor.kind == "person" and actor.country:
+                people_of[actor.country].add(ident)
+        tags = []
+        for actors, topics, roles, counterparts in per_passage:
+            inferred = {
+                ident for ident, role in roles if ident in named and role.holds_on(article.date)
+            }
+            for country in counterparts:
+                if len(people_of[country]) == 1:
+                    inferred |= people_of[country]
+            tags.append(
+                PassageTags(tuple(sorted(actors)), tuple(sorted(inferred - actors)), tuple(sorted(topics)))
+            )
+        return tags

@@ -1,0 +1,193 @@
+"""Turning a parsed query into a Whoosh query, with the same analyzer the index was built with.
+
+A word becomes an OR of:
+
+* its folded form in the ``exact`` field, boosted — exact-form matches rank above stem collisions;
+* its stem in the ``text`` field — inflections and clitics (السورية, وتيلرسون, الروسيه);
+* the spellings that no normalizer folds (سوريا/سورية, اليونيسكو/اليونسكو), from the gazetteer's
+  names and the curated variant map;
+* at a low weight, the stem with a bare ب/ل/ك clitic taken off or put on (لتسوية ↔ تسوية). Doing this
+  at index time would merge hundreds of words (بطاقة = طاقة); at query time it only adds recall
+  below the real matches.
+
+Alongside the query it builds a ``MatchPlan``: what to mark in a passage, so highlights show exactly
+the original words that matched, whatever form the user typed.
+"""
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer.analysis import WordAnalyzer
+from indexer.errors import QueryError
+from indexer.folding import WORD_RE, fold
+from indexer.gazetteer import Gazetteer
+from indexer.stemming import light10, protected_lookup
+from search import parser as qp
+
+#: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
+EXACT_BOOST = 1.5
+#: Weight of the clitic-expanded stems: below any direct match.
+CLITIC_BOOST = 0.3
+#: Weight of title words: they rank, but never make a passage match on their own.
+TITLE_WEIGHT = 0.5
+#: Clitics a quoted phrase's first word may carry in the text ("وزارة الخارجية" in لوزارة الخارجية).
+PHRASE_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
+PHRASE_ARTICLE_CLITICS = ("وال", "بال", "كال", "فال", "لل")
+#: Letters that a bare one-letter clitic can be.
+BARE_CLITICS = "بلك"
+#: Shortest word (after the clitic) that query-time clitic expansion is applied to.
+MIN_CLITIC_REST = 3
+
+
+@dataclass
+class MatchPlan:
+    """What counts as a match when marking a passage (positive parts of the query only)."""
+
+    exact: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    phrases: list[list[set[str]]] = field(default_factory=list)
+    expandable: list[wq.Query] = field(default_factory=list)  # prefix and fuzzy: expanded per reader
+
+    def expand(self, reader) -> None:
+        for q in self.expandable:
+            for fieldname, btext in q.existing_terms(reader, expand=True):
+                if fieldname == "exact":
+                    self.exact.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        self.expandable = []
+
+
+@dataclass
+class CompiledQuery:
+    query: wq.Query | None  # None: no words, filters only
+    title: wq.Query | None
+    plan: MatchPlan
+    dropped: list[str]  # stop words left out of the query
+
+
+class QueryCompiler:
+    def __init__(self, words: WordAnalyzer, gazetteer: Gazetteer):
+        self.words = words
+        self.gazetteer = gazetteer
+        self._variants: dict[str, set[str]] = {}
+        for group in gazetteer.variant_groups():
+            for form in group:
+                self._variants.setdefault(form, set()).update(group)
+
+    def compile(self, tree) -> CompiledQuery:
+        plan = MatchPlan()
+        dropped: list[str] = []
+        title_terms: list[wq.Query] = []
+        query = self._node(tree, plan, dropped, title_terms, positive=True) if tree is not None else None
+        if tree is not None and query is None:
+            shown = " ".join(dropped) or "the query"
+            raise QueryError(
+                f"nothing to search for: {shown} — only stop words or punctuation; add a content word"
+            )
+        if isinstance(query, wq.Not):
+            query = wq.And([wq.Every(), query])
+        title = wq.Or(title_terms) if title_terms else None
+        return CompiledQuery(query, title, plan, dropped)
+
+    # --- tree nodes ------------------------------------------------------------------------------
+    def _node(self, node, plan, dropped, titles, positive):
+        if isinstance(node, qp.And) or isinstance(node, qp.Or):
+            parts = [self._node(n, plan, dropped, titles, positive) for n in node.nodes]
+            parts = [p for p in parts if p is not None]
+            if not parts:
+                return None
+            if len(parts) == 1:
+                return parts[0]
+            if isinstance(node, qp.Or):
+                return wq.Or(parts)
+            if all(isinstance(p, wq.Not) for p in parts):
+                parts.insert(0, wq.Every())
+            return wq.And(parts)
+        if isinstance(node, qp.Not):
+            inner = self._node(node.node, MatchPlan(), dropped, [], positive=False)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, qp.Word):
+            return self._word(node.text, plan, dropped, titles, positive)
+        if isinstance(node, qp.Phrase):
+            return self._phrase(node.text, plan, dropped)
+        if isinstance(node, qp.Prefix):
+            prefix = fold(node.text)
+            if not prefix:
+                return None
+            q = wq.Prefix("exact", prefix)
+            plan.expandable.append(q)
+            return q
+        if isinstance(node, qp.Fuzzy):
+            term = fold(node.text)
+            if not term:
+                return None
+            q = wq.FuzzyTerm("exact", term, maxdist=node.distance, prefixlength=1)
+            plan.expandable.append(q)
+            return q
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _word(self, text, plan, dropped, titles, positive):
+        """A typed token may hold several words (الروسي-الفرنسي): all of them are required."""
+        parts = []
+        for match in WORD_RE.finditer(text):
+            exact, stemmed = self.words.analyze(match.group(0))
+            if stemmed is None:
+                if exact:
+                    dropped.append(match.group(0))
+                continue
+            parts.append(self._one_word(exact, stemmed, plan, titles))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _one_word(self, exact: str, stemmed: str, plan: MatchPlan, titles) -> wq.Query:
+        exact_forms = {exact}
+        stems = {stemmed}
+        name = protected_lookup(exact, self.words.names)
+        for variant in self._variants.get(name or exact, ()):
+            exact_forms.add(variant)
+            stems.add(self.words.analyze(variant)[1] or variant)
+        weak: set[str] = set()
+        if name is None and len(exact) - 1 >= MIN_CLITIC_REST:
+            if exact[0] in BARE_CLITICS:
+                weak.add(light10(exact[1:]))
+            for clitic in BARE_CLITICS:
+                weak.add(light10(clitic + exact))
+        weak -= stems
+        plan.exact |= exact_forms
+        plan.stems |= stems | weak
+        subqueries = [wq.Term("exact", f, boost=EXACT_BOOST) for f in sorted(exact_forms)]
+        subqueries += [wq.Term("text", s) for s in sorted(stems)]
+        subqueries += [wq.Term("text", s, boost=CLITIC_BOOST) for s in sorted(weak)]
+        titles.extend(wq.Term("title", s, boost=TITLE_WEIGHT) for s in sorted(stems))
+        return wq.Or(subqueries)
+
+    def _phrase(self, text, plan, dropped):
+        forms = [w.exact for w in self.words.words(text)]
+        if not forms:
+            dropped.append(f'"{text}"')
+            return None
+        if len(forms) == 1:
+            first_only = forms[0]
+            plan.exact.add(first_only)
+            return wq.Term("exact", first_only, boost=EXACT_BOOST)
+        first = forms[0]
+        firsts = {c + first for c in PHRASE_CLITICS}
+        if first.startswith("ال"):
+            firsts |= {c + first[2:] for c in PHRASE_ARTICLE_CLITICS}
+        plan.phrases.append([firsts] + [{f} for f in forms[1:]])
+        return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
+
+
+def word_finds(compiler: QueryCompiler, query_word: str, text_word: str) -> bool:
+    """Whether searching for ``query_word`` finds a passage whose only word is ``text_word``.
+
+    The measure behind the word-list quality figures: it uses the real query expansion and the real
+    index-time analysis, so it cannot drift from what search does.
+    """
+    plan = MatchPlan()
+    compiled = compiler._node(qp.Word(query_word), plan, [], [], positive=True)
+    if compiled is None:
+        return False
+    exact, stemmed = compiler.words.analyze(text_word)
+    return exact in plan.exact or (stemmed is not None and stemmed in plan.stems)

@@ -1,0 +1,189 @@
+"""The query language, parsed into a small tree before anything touches Whoosh.
+
+Syntax (documented in the README):
+
+* words are all required: ``بوتين سورية``
+* ``OR`` between alternatives, parentheses to group: ``(لافروف OR تيلرسون) سورية``
+* ``NOT word`` or ``-word`` to exclude; ``"a quoted phrase"`` for the words as written, in order
+* ``prefix*``, ``word~`` (one edit) or ``word~2`` (two edits)
+* ``actor:putin`` / ``topic:korea`` filters, anywhere in the query (``actor:"فلاديمير بوتين"``)
+
+An unbalanced quote or parenthesis, a dangling operator or an empty query is a ``QueryError`` with a
+message that says what to fix — never a traceback.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.errors import QueryError
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    text: str
+    distance: int
+
+
+@dataclass(frozen=True)
+class Not:
+    node: object
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple
+
+
+@dataclass
+class ParsedQuery:
+    tree: object | None  # None when the query has only filters
+    actors: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<emptyfilter>(?:actor|topic):)(?=\s|$)
+  | (?P<filter>(?P<fname>actor|topic):(?:"(?P<fquoted>[^"]*)"|(?P<fvalue>[^\s()"]+)))
+  | (?P<neg>-)(?=["\w(])
+  | (?P<lparen>\()
+  | (?P<rparen>\))
+  | (?P<phrase>"(?P<ptext>[^"]*)")
+  | (?P<quote>")
+  | (?P<word>[^\s()"]+)
+    """,
+    re.X,
+)
+_FUZZY_RE = re.compile(r"^(?P<text>.+?)~(?P<dist>[12]?)$")
+_OPERATORS = {"OR", "AND", "NOT"}
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    for m in _TOKEN_RE.finditer(text):
+        kind = None
+        for name in ("emptyfilter", "filter", "neg", "lparen", "rparen", "phrase", "quote", "word", "space"):
+            if m.group(name) is not None:
+                kind = name
+                break
+        if kind == "space":
+            continue
+        if kind == "emptyfilter":
+            raise QueryError(f"{m.group(0)} needs a value, e.g. actor:putin or topic:syria")
+        if kind == "quote":
+            raise QueryError('the query has an unbalanced quote ("); close the phrase or remove the quote')
+        if kind == "filter":
+            value = m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")
+            tokens.append((m.group("fname"), value))
+        elif kind == "phrase":
+            tokens.append(("phrase", m.group("ptext")))
+        elif kind == "word" and m.group(0) in _OPERATORS:
+            tokens.append((m.group(0), m.group(0)))
+        else:
+            tokens.append((kind, m.group(0)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self):
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def take(self):
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse_or(self):
+        nodes = [self.parse_and()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, "rparen", "OR", "AND"):
+                raise QueryError("OR needs a word on both sides")
+            nodes.append(self.parse_and())
+        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+    def parse_and(self):
+        nodes = []
+        while self.peek() not in (None, "rparen", "OR"):
+            if self.peek() == "AND":
+                self.take()
+                if not nodes or self.peek() in (None, "rparen", "OR", "AND"):
+                    raise QueryError("AND needs a word on both sides")
+                continue
+            nodes.append(self.parse_unary())
+        if not nodes:
+            raise QueryError("an OR or parenthesis has nothing on one side; add a word")
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def parse_unary(self):
+        kind = self.peek()
+        if kind in ("NOT", "neg"):
+            self.take()
+            if self.peek() in (None, "rparen", "OR", "AND", "NOT", "neg"):
+                raise QueryError("NOT (or -) must be followed by a word, a phrase or a group")
+            return Not(self.parse_unary())
+        if kind == "lparen":
+            self.take()
+            if self.peek() == "rparen":
+                raise QueryError("empty parentheses in the query")
+            node = self.parse_or()
+            if self.peek() != "rparen":
+                raise QueryError("the query has an unbalanced parenthesis: a ( is never closed")
+            self.take()
+            return node
+        _, text = self.take()
+        if kind == "phrase":
+            return Phrase(text)
+        if text.endswith("*") and len(text.rstrip("*")) >= 1:
+            return Prefix(text.rstrip("*"))
+        fuzzy = _FUZZY_RE.match(text)
+        if fuzzy:
+            return Fuzzy(fuzzy.group("text"), int(fuzzy.group("dist") or 1))
+        return Word(text)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse query text; filters are lifted out of the tree wherever they stand."""
+    tokens = _lex(text or "")
+    parsed = ParsedQuery(None)
+    rest = []
+    for kind, value in tokens:
+        if kind in ("actor", "topic"):
+            if not value.strip():
+                raise QueryError(f"{kind}: needs a value, e.g. {kind}:{'putin' if kind == 'actor' else 'syria'}")
+            (parsed.actors if kind == "actor" else parsed.topics).append(value)
+        else:
+            rest.append((kind, value))
+    if not rest:
+        return parsed
+    parser = _Parser(rest)
+    tree = parser.parse_or()
+    if parser.peek() == "rparen":
+        raise QueryError("the query has an unbalanced parenthesis: a ) has no matching (")
+    parsed.tree = tree
+    return parsed

@@ -1,0 +1,235 @@
+"""Searching passages: parse → compile → Whoosh (BM25F) → hits with snippets, plus facet counts.
+
+A ``PassageSearcher`` keeps one Whoosh searcher open for many queries (the benchmark and a server
+use it that way); ``search_passages`` and ``get_passage`` open one for a single call. No searcher is
+ever refreshed in place: after a commit, open a new one (Whoosh forks keep stale segments otherwise).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+
+from indexer.errors import NotFoundError, QueryError
+from indexer.store import open_index
+from search.compiler import QueryCompiler
+from search.parser import parse_query
+from search.results import Facets, Hit, Passage, SearchResult
+from search.snippets import highlight_spans, make_snippet
+
+#: How many hits a page holds unless asked otherwise.
+DEFAULT_LIMIT = 10
+#: Facet fields: what the counts are over.
+FACET_FIELDS = ("actors", "topics")
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    """How many passages mention a gazetteer entry (explicitly / only by a role reference)."""
+
+    ident: str
+    explicit: int
+    inferred: int = 0
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    path: str
+    source: str
+    built: str
+    articles: int
+    passages: int
+    size_bytes: int
+    schema_version: int
+    analyzer_version: int
+    actors: int
+    topics: int
+
+
+def _split(value) -> tuple[str, ...]:
+    return tuple(value.split()) if value else ()
+
+
+class PassageSearcher:
+    def __init__(self, index_dir: Path):
+        self.index = open_index(Path(index_dir))
+        self.gazetteer = self.index.gazetteer
+        self.words = self.index.words
+        self.compiler = QueryCompiler(self.words, self.gazetteer)
+        self.searcher = self.index.whoosh.searcher(weighting=BM25F())
+        self._postings: dict[tuple[str, str], frozenset[int]] = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- plumbing --------------------------------------------------------------------------------
+    def _docs(self, fieldname: str, term: str) -> frozenset[int]:
+        """Live documents carrying a keyword (cached: facet counting intersects these)."""
+        key = (fieldname, term)
+        docs = self._postings.get(key)
+        if docs is None:
+            docs = frozenset(self.searcher.docs_for_query(wq.Term(fieldname, term)))
+            self._postings[key] = docs
+        return docs
+
+    def _terms(self, fieldname: str) -> list[str]:
+        reader = self.searcher.reader()
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname)]
+
+    def _passage(self, fields: dict) -> Passage:
+        return Passage(
+            key=fields["key"],
+            doc_id=fields["article_id"],
+            passage=int(fields["passage"]),
+            title=fields.get("title", ""),
+            source=fields.get("source", ""),
+            date=fields.get("date", ""),
+            url=fields.get("url", ""),
+            text=fields["text"],
+            actors=_split(fields.get("actors")),
+            inferred=_split(fields.get("inferred")),
+            topics=_split(fields.get("topics")),
+        )
+
+    def _filter(self, actors, topics, include_inferred) -> wq.Query | None:
+        parts = []
+        if actors:
+            fields = ("actors", "inferred") if include_inferred else ("actors",)
+            parts.append(wq.Or([wq.Term(f, a) for a in actors for f in fields]))
+        if topics:
+            parts.append(wq.Or([wq.Term("topics", t) for t in topics]))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _facets(self, matched: set[int]) -> Facets:
+        counts = {}
+        for fieldname in FACET_FIELDS:
+            counter = Counter()
+            for term in self._terms(fieldname):
+                n = len(matched & self._docs(fieldname, term)) if matched else 0
+                if n:
+                    counter[term] = n
+            counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        return Facets(counts["actors"], counts["topics"])
+
+    # --- the API ---------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str = "",
+        actors=(),
+        topics=(),
+        limit: int = DEFAULT_LIMIT,
+        offset: int = 0,
+        include_inferred: bool = False,
+    ) -> SearchResult:
+        """Ranked passages for a query, with snippets, and facet counts over all matches.
+
+        ``actors`` and ``topics`` take ids, English or Arabic names in any form; several actors
+        mean any of them, actors and topics together mean both.
+        """
+        if limit < 0 or offset < 0:
+            raise QueryError("--limit and --offset must be zero or more")
+        parsed = parse_query(query)
+        actor_ids = tuple(dict.fromkeys(self.gazetteer.resolve_actor(a) for a in (*actors, *parsed.actors)))
+        topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
+        if parsed.tree is None and not actor_ids and not topic_ids:
+            raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
+        compiled = self.compiler.compile(parsed.tree)
+        flt = self._filter(actor_ids, topic_ids, include_inferred)
+        reader = self.searcher.reader()
+        compiled.plan.expand(reader)
+
+        if compiled.query is None:
+            matched_sorted = sorted(self.searcher.docs_for_query(flt))
+            matched = set(matched_sorted)
+            page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
+        else:
+            both = compiled.query if flt is None else wq.And([compiled.query, flt])
+            matched = set(self.searcher.docs_for_query(both))
+            scored = compiled.query
+            if compiled.title is not None:
+                scored = wq.AndMaybe(compiled.query, compiled.title)
+            page = []
+            if matched and limit:
+                results = self.searcher.search(scored, limit=offset + limit, filter=flt, terms=False)
+                page = [(hit.docnum, hit.score) for hit in results][offset:]
+
+        hits = []
+        for rank, (docnum, score) in enumerate(page, offset + 1):
+            passage = self._passage(self.searcher.stored_fields(docnum))
+            spans = highlight_spans(passage.text, self.words, compiled.plan)
+            hits.append(Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans)))
+        return SearchResult(
+            query=query,
+            total=len(matched),
+            hits=tuple(hits),
+            facets=self._facets(matched),
+            offset=offset,
+            limit=limit,
+            actors=actor_ids,
+            topics=topic_ids,
+            dropped=tuple(compiled.dropped),
+        )
+
+    def passage(self, key: str, context: int = 1) -> list[Passage]:
+        """The passage ``ARTICLE#N`` and up to ``context`` neighbours on each side, in order."""
+        article, sep, number = key.rpartition("#")
+        if not sep or not article or not number.isdigit():
+            raise QueryError(f"{key!r} is not a passage id; write ARTICLE#N, e.g. 000_b8da21838642536f#3")
+        n = int(number)
+        found = self.searcher.document(key=key)
+        if found is None:
+            raise NotFoundError(f"no passage {key} in the index; `arsearch search` shows passage ids")
+        out = []
+        for m in range(max(1, n - context), n + context + 1):
+            fields = found if m == n else self.searcher.document(key=f"{article}#{m}")
+            if fields is not None:
+                out.append(self._passage(fields))
+        return out
+
+    def entity_counts(self, fieldname: str) -> list[EntityCount]:
+        """Every gazetteer actor (``actors``) or topic (``topics``) with its passage counts."""
+        entries = self.gazetteer.actors if fieldname == "actors" else self.gazetteer.topics
+        counts = []
+        for ident in entries:
+            explicit = len(self._docs(fieldname, ident))
+            inferred = len(self._docs("inferred", ident) - self._docs("actors", ident)) if fieldname == "actors" else 0
+            counts.append(EntityCount(ident, explicit, inferred))
+        return sorted(counts, key=lambda c: (-c.explicit, -c.inferred, c.ident))
+
+    def stats(self) -> IndexStats:
+        gen = self.index.generation
+        size = sum(p.stat().st_size for p in gen.iterdir() if p.is_file())
+        m = self.index.manifest
+        return IndexStats(
+            path=str(self.index.path),
+            source=m.source,
+            built=m.built,
+            articles=len(m.articles),
+            passages=self.searcher.doc_count(),
+            size_bytes=size,
+            schema_version=m.schema_version,
+            analyzer_version=m.analyzer_version,
+            actors=len(self.gazetteer.actors),
+            topics=len(self.gazetteer.topics),
+        )
+
+
+def search_passages(index_dir: Path, query: str = "", **options) -> SearchResult:
+    """One search on the index in ``index_dir`` (see ``PassageSearcher.search`` for the options)."""
+    with PassageSearcher(index_dir) as searcher:
+        return searcher.search(query, **options)
+
+
+def get_passage(index_dir: Path, key: str, context: int = 1) -> list[Passage]:
+    with PassageSearcher(index_dir) as searcher:
+        return searcher.passage(key, context)

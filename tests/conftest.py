@@ -1,0 +1,44 @@
+"""Fixtures: the real seed article, copied into tmp folders, and indexes built from it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.build import rebuild_index
+from search import PassageSearcher
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_ID = "000_b8da21838642536f"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def seed_dir(tmp_path) -> Path:
+    """A private copy of the corpus that a test may add to, change or break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the seed, built once for every test that only reads it."""
+    index_dir = tmp_path_factory.mktemp("index")
+    rebuild_index(SEEDS, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def searcher(seed_index):
+    with PassageSearcher(seed_index) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def seed_passages() -> list[str]:
+    from indexer.corpus import read_articles
+
+    (article,) = list(read_articles(SEEDS))
+    return list(article.paragraphs)
