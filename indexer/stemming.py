@@ -18,8 +18,9 @@ Input is a folded word (see ``indexer.folding``): ة is already ه and ى is ي.
 #: Prefixes light10 strips (one of them, longest match first); the bare و is handled apart.
 _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
-#: Suffixes light10 strips, each at most once, in this order (ة/ية are folded to ه/يه already).
-_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+#: Suffixes light10 strips, each at most once, in this order (ة/ية are folded to ه/يه already),
+#: plus the dual pronoun هما (دعمهما, استعدادهما), which news text uses a lot and light10 misses.
+_SUFFIXES = ("هما", "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
 #: Clitics that may stand before a protected name (longest first).
 _NAME_CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -31,7 +32,7 @@ _MIN_NAME_AFTER_CLITIC = 4
 WAW_STEMS = (
     "وزار", "وزير", "وزراء", "وكال", "وكيل", "وطن", "وجود", "وجه", "وضع", "وضوح", "وقت", "وقف", "وقع",
     "ولاي", "ولد", "وفد", "وفق", "وفا", "وصل", "وصف", "وثيق", "وثائق", "ورق", "وسط", "وسائل", "وسيل",
-    "وعد", "وحد", "وحيد", "واقع", "واجب", "وارد", "وظيف", "وزن", "ولي", "وتير", "وداع", "وريث",
+    "وعد", "وحد", "واشنطن", "وحيد", "واقع", "واجب", "وارد", "وظيف", "وزن", "ولي", "وتير", "وداع", "وريث",
 )
 
 
@@ -59,23 +60,23 @@ def protected_lookup(folded: str, names: dict[str, str]) -> str | None:
     return None
 
 
+def strip_prefix(word: str) -> str:
+    """The word without the one prefix light10 would take off (article, or a conjunction و)."""
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return word[len(prefix):]
+    if word.startswith("و") and len(word) >= 4 and (not _starts_with_waw_stem(word) or _starts_with_waw_stem(word[1:])):
+        return word[1:]
+    return word
+
+
 def _starts_with_waw_stem(word: str) -> bool:
     return word.startswith(WAW_STEMS)
 
 
 def light10(word: str) -> str:
     """Plain light10 on a folded word (the guard for a radical و included)."""
-    for prefix in _ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
-            break
-    else:
-        if (
-            word.startswith("و")
-            and len(word) >= 4
-            and (not _starts_with_waw_stem(word) or _starts_with_waw_stem(word[1:]))
-        ):
-            word = word[1:]
+    word = strip_prefix(word)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[: -len(suffix)]

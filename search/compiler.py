@@ -22,7 +22,7 @@ from indexer.analysis import WordAnalyzer
 from indexer.errors import QueryError
 from indexer.folding import WORD_RE, fold
 from indexer.gazetteer import Gazetteer
-from indexer.stemming import light10, protected_lookup
+from indexer.stemming import light10, protected_lookup, strip_prefix
 from search import parser as qp
 
 #: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
@@ -148,15 +148,21 @@ class QueryCompiler:
             exact_forms.add(variant)
             stems.add(self.words.analyze(variant)[1] or variant)
         weak: set[str] = set()
-        if name is None and len(exact) - 1 >= MIN_CLITIC_REST:
-            if exact[0] in BARE_CLITICS:
-                weak.add(light10(exact[1:]))
-            for clitic in BARE_CLITICS:
-                weak.add(light10(clitic + exact))
+        weak_exact: set[str] = set()
+        if name is None:
+            for bare in _bare_forms(exact):
+                weak.add(light10(bare))
+                weak.update(light10(clitic + bare) for clitic in BARE_CLITICS)
+                if not bare.endswith("ا"):
+                    weak_exact.add(bare + "ا")  # accusative alif written without tanween (توترا)
+                elif len(bare) > 3:
+                    weak.add(light10(bare[:-1]))
         weak -= stems
-        plan.exact |= exact_forms
+        weak_exact -= exact_forms
+        plan.exact |= exact_forms | weak_exact
         plan.stems |= stems | weak
         subqueries = [wq.Term("exact", f, boost=EXACT_BOOST) for f in sorted(exact_forms)]
+        subqueries += [wq.Term("exact", f, boost=CLITIC_BOOST) for f in sorted(weak_exact)]
         subqueries += [wq.Term("text", s) for s in sorted(stems)]
         subqueries += [wq.Term("text", s, boost=CLITIC_BOOST) for s in sorted(weak)]
         titles.extend(wq.Term("title", s, boost=TITLE_WEIGHT) for s in sorted(stems))
@@ -177,6 +183,17 @@ class QueryCompiler:
             firsts |= {c + first[2:] for c in PHRASE_ARTICLE_CLITICS}
         plan.phrases.append([firsts] + [{f} for f in forms[1:]])
         return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
+
+
+def _bare_forms(exact: str) -> set[str]:
+    """The word with its prefix clitics taken off, as far as light10 and a bare ب/ل/ك go."""
+    forms = {exact}
+    rest = strip_prefix(exact)
+    forms.add(rest)
+    for form in (exact, rest):
+        if form[0] in BARE_CLITICS and len(form) - 1 >= MIN_CLITIC_REST:
+            forms.add(form[1:])
+    return {f for f in forms if len(f) >= MIN_CLITIC_REST}
 
 
 def word_finds(compiler: QueryCompiler, query_word: str, text_word: str) -> bool:

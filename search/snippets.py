@@ -25,7 +25,15 @@ def highlight_spans(text: str, words: WordAnalyzer, plan: MatchPlan) -> list[tup
             if all(tokens[i + j].exact in phrase[j] for j in range(n)):
                 for j in range(n):
                     marked[i + j] = True
-    return [(t.start, t.end) for t, m in zip(tokens, marked) if m]
+    spans: list[tuple[int, int]] = []
+    for token, is_marked in zip(tokens, marked, strict=True):
+        if not is_marked:
+            continue
+        if spans and not text[spans[-1][1] : token.start].strip():
+            spans[-1] = (spans[-1][0], token.end)  # a run of marked words is one mark
+        else:
+            spans.append((token.start, token.end))
+    return spans
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> Snippet:

