@@ -41,6 +41,25 @@ MIN_CLITIC_REST = 3
 
 
 @dataclass
+class WordPlan:
+    """What one positive word (or phrase, prefix, fuzzy term) of the query matches, as typed.
+
+    The union of all of them is the ``MatchPlan``; kept per word so that a hit can be explained
+    ("typed سوريا → matched سورية"). ``variants`` and ``weak`` say why a form matched.
+    """
+
+    typed: str
+    folded: str = ""  # the typed word's own exact form
+    exact: set[str] = field(default_factory=set)  # exact forms: the word and its spelling variants
+    stems: set[str] = field(default_factory=set)
+    weak_exact: set[str] = field(default_factory=set)  # clitic / accusative-alif forms, low weight
+    weak: set[str] = field(default_factory=set)
+    phrase: list[set[str]] = field(default_factory=list)  # a quoted phrase: forms per position
+    pending: wq.Query | None = None  # a prefix or fuzzy term, expanded against the index
+    kind: str = "word"  # word, phrase, prefix or fuzzy
+
+
+@dataclass
 class MatchPlan:
     """What counts as a match when marking a passage (positive parts of the query only)."""
 
@@ -48,12 +67,19 @@ class MatchPlan:
     stems: set[str] = field(default_factory=set)
     phrases: list[list[set[str]]] = field(default_factory=list)
     expandable: list[wq.Query] = field(default_factory=list)  # prefix and fuzzy: expanded per reader
+    words: list[WordPlan] = field(default_factory=list)  # the same, per query word, in query order
 
     def expand(self, reader) -> None:
         for q in self.expandable:
+            owners = [w for w in self.words if w.pending is q]
             for fieldname, btext in q.existing_terms(reader, expand=True):
                 if fieldname == "exact":
-                    self.exact.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+                    term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+                    self.exact.add(term)
+                    for w in owners:
+                        w.exact.add(term)
+            for w in owners:
+                w.pending = None
         self.expandable = []
 
 
@@ -116,6 +142,7 @@ class QueryCompiler:
                 return None
             q = wq.Prefix("exact", prefix)
             plan.expandable.append(q)
+            plan.words.append(WordPlan(node.text + "*", prefix, pending=q, kind="prefix"))
             return q
         if isinstance(node, qp.Fuzzy):
             term = fold(node.text)
@@ -123,6 +150,7 @@ class QueryCompiler:
                 return None
             q = wq.FuzzyTerm("exact", term, maxdist=node.distance, prefixlength=1)
             plan.expandable.append(q)
+            plan.words.append(WordPlan(f"{node.text}~{node.distance}", term, pending=q, kind="fuzzy"))
             return q
         raise TypeError(f"unknown query node {node!r}")
 
@@ -135,12 +163,12 @@ class QueryCompiler:
                 if exact:
                     dropped.append(match.group(0))
                 continue
-            parts.append(self._one_word(exact, stemmed, plan, titles))
+            parts.append(self._one_word(exact, stemmed, plan, titles, match.group(0)))
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _one_word(self, exact: str, stemmed: str, plan: MatchPlan, titles) -> wq.Query:
+    def _one_word(self, exact: str, stemmed: str, plan: MatchPlan, titles, typed: str = "") -> wq.Query:
         exact_forms = {exact}
         stems = {stemmed}
         name = protected_lookup(exact, self.words.names)
@@ -161,6 +189,7 @@ class QueryCompiler:
         weak_exact -= exact_forms
         plan.exact |= exact_forms | weak_exact
         plan.stems |= stems | weak
+        plan.words.append(WordPlan(typed or exact, exact, exact_forms, stems, weak_exact, weak))
         subqueries = [wq.Term("exact", f, boost=EXACT_BOOST) for f in sorted(exact_forms)]
         subqueries += [wq.Term("exact", f, boost=CLITIC_BOOST) for f in sorted(weak_exact)]
         subqueries += [wq.Term("text", s) for s in sorted(stems)]
@@ -176,12 +205,14 @@ class QueryCompiler:
         if len(forms) == 1:
             first_only = forms[0]
             plan.exact.add(first_only)
+            plan.words.append(WordPlan(f'"{text}"', first_only, {first_only}))
             return wq.Term("exact", first_only, boost=EXACT_BOOST)
         first = forms[0]
         firsts = {c + first for c in PHRASE_CLITICS}
         if first.startswith("ال"):
             firsts |= {c + first[2:] for c in PHRASE_ARTICLE_CLITICS}
         plan.phrases.append([firsts] + [{f} for f in forms[1:]])
+        plan.words.append(WordPlan(f'"{text}"', " ".join(forms), phrase=plan.phrases[-1], kind="phrase"))
         return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
 
 

@@ -43,15 +43,38 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class MatchedForm:
+    """A word as written in the passage, and why it matched: ``same`` (the typed form), ``variant``
+    (another spelling of a name), ``stem`` (same light stem), ``clitic`` (a ب/ل/ك clitic or case
+    alif apart), ``prefix``/``fuzzy`` (an expanded term) or ``phrase``."""
+
+    word: str
+    how: str
+
+
+@dataclass(frozen=True)
+class MatchedWord:
+    """One word of the query (as typed) and the passage words it matched, in reading order."""
+
+    query: str
+    forms: tuple[MatchedForm, ...]
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "forms": [{"word": f.word, "how": f.how} for f in self.forms]}
+
+
+@dataclass(frozen=True)
 class Hit:
     rank: int
     score: float
     passage: Passage
     snippet: Snippet
     highlights: tuple[tuple[int, int], ...]  # spans of the marked words in passage.text
+    matches: tuple[MatchedWord, ...] = ()  # why it matched: query word -> passage words
 
-    def to_json(self) -> dict:
+    def to_json(self, explain: bool = False) -> dict:
         p = self.passage
+        extra = {"matched": [m.to_json() for m in self.matches]} if explain else {}
         return {
             "rank": self.rank,
             "score": round(self.score, 4),
@@ -66,6 +89,7 @@ class Hit:
             "actors": list(p.actors),
             "actors_inferred": list(p.inferred),
             "topics": list(p.topics),
+            **extra,
         }
 
 
@@ -75,6 +99,15 @@ class Facets:
 
     actors: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A corrected query ("did you mean") and how many passages it finds."""
+
+    query: str
+    total: int
+    changes: tuple[tuple[str, str], ...] = ()  # (typed word, suggested word)
 
 
 @dataclass(frozen=True)
@@ -88,11 +121,15 @@ class SearchResult:
     actors: tuple[str, ...] = ()  # resolved filters
     topics: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()  # stop words left out of the query
+    suggestions: tuple[Suggestion, ...] = ()  # filled by search.suggest when little is found
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, explain: bool = False) -> dict:
+        data = {
             "query": self.query,
             "total": self.total,
-            "hits": [h.to_json() for h in self.hits],
+            "hits": [h.to_json(explain) for h in self.hits],
             "facets": {"actors": dict(self.facets.actors), "topics": dict(self.facets.topics)},
         }
+        if self.suggestions:
+            data["suggestions"] = [{"query": s.query, "total": s.total} for s in self.suggestions]
+        return data

@@ -1,0 +1,46 @@
+"""Why a passage matched: for each word of the query, the passage words it matched, as written.
+
+The compiler records a ``WordPlan`` per positive query word: its own folded form, the spellings of a
+name that folding does not unify, its stems and the low-weight clitic forms. Here the passage is
+analyzed again with the index's analyzer (as highlighting does) and each word is filed under the
+query words that claim it, with the reason. The plan is the one that marks the snippet, so the
+explanation names exactly the marked words ("typed سوريا → matched سورية, a spelling variant").
+"""
+
+from indexer.analysis import Word, WordAnalyzer
+from search.compiler import MatchPlan, WordPlan
+from search.results import MatchedForm, MatchedWord
+
+
+def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan) -> tuple[MatchedWord, ...]:
+    """Per positive query word (in query order), the distinct passage words it matched."""
+    tokens = words.words(text)
+    out = []
+    for word_plan in plan.words:
+        found: dict[str, str] = {}  # passage word as written -> how; insertion order is reading order
+        if word_plan.phrase:
+            n = len(word_plan.phrase)
+            for i in range(len(tokens) - n + 1):
+                if all(tokens[i + j].exact in word_plan.phrase[j] for j in range(n)):
+                    found.setdefault(text[tokens[i].start : tokens[i + n - 1].end], "phrase")
+        else:
+            for token in tokens:
+                how = _how(word_plan, token)
+                if how:
+                    found.setdefault(text[token.start : token.end], how)
+        out.append(MatchedWord(word_plan.typed, tuple(MatchedForm(w, how) for w, how in found.items())))
+    return tuple(out)
+
+
+def _how(plan: WordPlan, token: Word) -> str | None:
+    if plan.kind in ("prefix", "fuzzy"):
+        return plan.kind if token.exact in plan.exact else None
+    if token.exact == plan.folded:
+        return "same"
+    if token.exact in plan.exact:
+        return "variant"
+    if token.stem is not None and token.stem in plan.stems:
+        return "stem"
+    if token.exact in plan.weak_exact or (token.stem is not None and token.stem in plan.weak):
+        return "clitic"
+    return None
