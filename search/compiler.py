@@ -22,7 +22,7 @@ from indexer.analysis import WordAnalyzer
 from indexer.errors import QueryError
 from indexer.folding import WORD_RE, fold
 from indexer.gazetteer import Gazetteer
-from indexer.stemming import light10, protected_lookup, strip_prefix
+from indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
 from search import parser as qp
 
 #: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
@@ -73,11 +73,15 @@ class MatchPlan:
         for q in self.expandable:
             owners = [w for w in self.words if w.pending is q]
             for fieldname, btext in q.existing_terms(reader, expand=True):
+                term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
                 if fieldname == "exact":
-                    term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
                     self.exact.add(term)
                     for w in owners:
                         w.exact.add(term)
+                elif fieldname == "text":
+                    self.stems.add(term)
+                    for w in owners:
+                        w.stems.add(term)
             for w in owners:
                 w.pending = None
         self.expandable = []
@@ -98,7 +102,10 @@ class QueryCompiler:
         self._variants: dict[str, set[str]] = {}
         for group in gazetteer.variant_groups():
             for form in group:
-                self._variants.setdefault(form, set()).update(group)
+                # Keyed by the protected-name form too (اليونسكو → يونسكو), which is what a word
+                # behind a clitic resolves to.
+                for key in (form, canonical_name(form)):
+                    self._variants.setdefault(key, set()).update(group)
 
     def compile(self, tree) -> CompiledQuery:
         plan = MatchPlan()
@@ -148,7 +155,12 @@ class QueryCompiler:
             term = fold(node.text)
             if not term:
                 return None
-            q = wq.FuzzyTerm("exact", term, maxdist=node.distance, prefixlength=1)
+            # On the exact forms and on the stems: ماكرن~ reaches ماكرون, and through the stem, وماكرون.
+            stemmed = self.words.analyze(node.text)[1] or term
+            q = wq.Or([
+                wq.FuzzyTerm("exact", term, maxdist=node.distance, prefixlength=1),
+                wq.FuzzyTerm("text", stemmed, maxdist=node.distance, prefixlength=1),
+            ])
             plan.expandable.append(q)
             plan.words.append(WordPlan(f"{node.text}~{node.distance}", term, pending=q, kind="fuzzy"))
             return q
