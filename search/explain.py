@@ -34,7 +34,8 @@ def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan) -> tuple[Matc
 
 def _how(plan: WordPlan, token: Word) -> str | None:
     if plan.kind in ("prefix", "fuzzy"):
-        return plan.kind if token.exact in plan.exact else None
+        hit = token.exact in plan.exact or (token.stem is not None and token.stem in plan.stems)
+        return plan.kind if hit else None
     if token.exact == plan.folded:
         return "same"
     if token.exact in plan.exact:
