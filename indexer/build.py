@@ -83,7 +83,7 @@ def rebuild_index(
     index_dir: Path,
     gazetteer_file: Path | None = None,
     progress: Progress | None = None,
-    lock_timeout: float = settings.LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
 ) -> BuildReport:
     """Build the whole index from ``source`` aside, then swap it in atomically."""
     source, index_dir = Path(source), Path(index_dir)
@@ -91,7 +91,7 @@ def rebuild_index(
     gazetteer = Gazetteer.load(gazetteer_file)
     corpus_files(source)  # a missing corpus folder fails before anything is written
     report = BuildReport(index_dir, source, rebuilt=True)
-    with writer_lock(index_dir, lock_timeout):
+    with writer_lock(index_dir, settings.lock_timeout(lock_timeout)):
         gen = new_generation(index_dir)
         try:
             words = WordAnalyzer(load_stopwords(), gazetteer.protected_names())
@@ -132,7 +132,7 @@ def update_index(
     source: Path | None = None,
     gazetteer_file: Path | None = None,
     progress: Progress | None = None,
-    lock_timeout: float = settings.LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
 ) -> BuildReport:
     """Bring the index in line with the corpus: add new, re-index changed, delete removed articles.
 
@@ -153,7 +153,7 @@ def update_index(
         return report
     started = time.perf_counter()
     report = BuildReport(index_dir, source)
-    with writer_lock(index_dir, lock_timeout):
+    with writer_lock(index_dir, settings.lock_timeout(lock_timeout)):
         opened = open_index(index_dir)  # re-read under the lock: another writer may have finished
         manifest = opened.manifest
         words = opened.words

@@ -22,5 +22,16 @@ INDEX_DIR = Setting("index", "ARSEARCH_INDEX", "index folder")
 SOURCE_DIR = Setting("seeds", "ARSEARCH_SOURCE", "corpus folder (.txt and .jsonl files)")
 #: Seconds a writer waits for another writer to finish before giving up with a clear message.
 LOCK_TIMEOUT = 10.0
+LOCK_TIMEOUT_ENV = "ARSEARCH_LOCK_TIMEOUT"
+
+
+def lock_timeout(given: float | None = None) -> float:
+    """What was given, else $ARSEARCH_LOCK_TIMEOUT, else the default."""
+    if given is not None:
+        return given
+    try:
+        return float(os.environ.get(LOCK_TIMEOUT_ENV) or LOCK_TIMEOUT)
+    except ValueError:
+        return LOCK_TIMEOUT
 #: Memory Whoosh may use to pool postings before it writes a run to disk.
 WRITER_LIMIT_MB = 256
