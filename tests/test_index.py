@@ -159,3 +159,10 @@ def test_stale_generations_are_cleaned(seed_dir, tmp_path):
     shutil.copytree(current_generation(index_dir), leftover)
     rebuild_index(seed_dir, index_dir)
     assert not leftover.exists()
+
+
+def test_progress_is_reported_per_file(seed_dir, tmp_path):
+    (seed_dir / "second.txt").write_text("زار لافروف أنقرة.", encoding="utf-8")
+    calls = []
+    rebuild_index(seed_dir, tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]

@@ -195,3 +195,15 @@ def test_long_passage_snippet_is_cut_around_the_marks(searcher):
     long_hit = searcher.search("المتفجرات").hits[0]
     assert len(long_hit.passage.text) > len(long_hit.snippet.text)
     assert long_hit.snippet.cut_before and "[المتفجرات]" in long_hit.snippet.marked()
+
+
+def test_exact_form_ranks_above_a_stem_collision(tmp_path):
+    """الشرطة (police) and شرط (condition) share a light10 stem; the exact form must come first."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("وضع الطرفان شرط وقف التصعيد أولاً.", encoding="utf-8")
+    (corpus / "b.txt").write_text("انتشرت الشرطة في شوارع المدينة.", encoding="utf-8")
+    rebuild_index(corpus, tmp_path / "index")
+    with PassageSearcher(tmp_path / "index") as s:
+        assert [h.passage.doc_id for h in s.search("الشرطة").hits][0] == "b"
+        assert [h.passage.doc_id for h in s.search("شرط").hits][0] == "a"
