@@ -25,7 +25,7 @@ from indexer.stemming import stem
 _TANWEEN_FATH = "\u064B"
 
 #: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 
 @lru_cache(maxsize=1)

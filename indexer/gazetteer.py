@@ -21,6 +21,9 @@ from indexer.errors import GazetteerError, QueryError
 from indexer.folding import fold, fold_text
 from indexer.stemming import canonical_name
 
+#: Words of person names that are titles or ordinary words, not names (الرئيس بشار الأسد, الشيخ تميم).
+_TITLE_WORDS = frozenset(fold(w) for w in "الرئيس الملك الأمير الشيخ السيد السيدة الثاني الأول".split())
+
 ACTOR_KINDS = ("person", "government", "organization", "agency", "country")
 
 
@@ -155,8 +158,10 @@ class Gazetteer:
     def protected_names(self) -> dict[str, str]:
         """Folded name forms that stemming must leave alone, each mapped to its canonical form.
 
-        Single-word names of any actor, every word of a person's names, and the curated spelling
-        variants: names are where light stemming does most harm (ماكرون → ماكر).
+        Single-word names of any actor and every word of a person's names (titles such as الرئيس or
+        الشيخ aside): names are where light stemming does most harm (ماكرون → ماكر). Curated spelling
+        variants are not protected: they are expanded at query time, and many are ordinary
+        adjectives (الأمريكية) that must stem like any other word.
         """
         words: set[str] = set()
         for actor in self.actors.values():
@@ -165,9 +170,7 @@ class Gazetteer:
                 if len(parts) == 1:
                     words.add(parts[0])
                 elif actor.kind == "person":
-                    words.update(p for p in parts if len(p) >= 4)
-        for group in self.variants:
-            words.update(fold(w) for w in group)
+                    words.update(p for p in parts if len(p) >= 4 and p not in _TITLE_WORDS)
         return {w: canonical_name(w) for w in sorted(words) if len(w) >= 3}
 
     def variant_groups(self) -> list[set[str]]:
