@@ -35,6 +35,8 @@ def marked_words(hit) -> list[str]:
         pytest.param("التسوية", {3, 4, 6, 8}, 8, "لتسوية", id="clitic-expanded-at-query-time"),
         pytest.param("الازمة", {3, 7, 8, 11}, 3, "للأزمة", id="hamza-dropped-article"),
         pytest.param("ازمات", {3, 7, 8, 11}, 7, "الأزمة", id="plural-finds-singular"),
+        pytest.param("الأميركي", {8}, 8, "الأمريكي", id="spelling-variant-of-an-adjective"),
+        pytest.param("الأمريكية", {8}, 8, "الأمريكي", id="feminine-finds-masculine"),
     ],
 )
 def test_forms_the_text_does_not_use(searcher, query, must_find, where, marked):
