@@ -10,11 +10,13 @@ from pathlib import Path
 import click
 
 from cli import output
+from cli.serve import serve_command
 from indexer import settings
 from indexer.build import ensure_index, index_exists, rebuild_index, update_index
 from indexer.errors import ArsearchError
 from search import PassageSearcher
 from search.searcher import DEFAULT_LIMIT
+from search.suggest import with_suggestions
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2
@@ -103,10 +105,12 @@ def _print_warnings(report) -> None:
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip (paging).")
 @JSON_OPTION
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
+@click.option("--explain", is_flag=True, help="Show which passage words each query word matched, and why.")
+@click.option("--bidi", is_flag=True, help="Reorder right-to-left text for terminals that do not (kitty, WezTerm, tmux, xterm); implies --no-color.")
 @COLOR_OPTION
 @INDEX_OPTION
 @SOURCE_OPTION
-def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, color, index_dir, source_dir):
+def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, bidi, color, index_dir, source_dir):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -116,6 +120,7 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
       arsearch search بوتين --topic korea
       arsearch search --actor putin
       arsearch search -- سورية -أوكرانيا
+      arsearch search سوريا --explain
     """
     unknown = [q for q in query if q.startswith("--")]
     if unknown:
@@ -127,13 +132,18 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
             " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
             include_inferred=include_inferred,
         )
+        result = with_suggestions(searcher, result, include_inferred)
+    if result.suggestions:
+        click.echo(output.format_suggestions(result), err=True)
     if as_json:
-        click.echo(output.format_json(result))
+        click.echo(output.format_json(result, explain))
     elif as_jsonl:
         if result.hits:
-            click.echo(output.format_jsonl(result))
+            click.echo(output.format_jsonl(result, explain))
+    elif bidi:
+        click.echo(output.bidi_lines(output.format_hits(result, False, explain)), color=False)
     else:
-        click.echo(output.format_hits(result, output.use_color(color)), color=output.use_color(color))
+        click.echo(output.format_hits(result, output.use_color(color), explain), color=output.use_color(color))
     sys.exit(0 if result.total else EXIT_NO_MATCH)
 
 
@@ -266,3 +276,6 @@ def stats_command(as_json, index_dir, source_dir):
         return
     for name, value in stats.__dict__.items():
         click.echo(f"{name.replace('_', ' '):<17} {value}")
+
+
+cli.add_command(serve_command)

@@ -2,15 +2,24 @@
 
 import json
 import os
+import shutil
 import sys
+import textwrap
+import unicodedata
 from contextlib import contextmanager
 
 import click
+from bidi import get_display
 
 from search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
 
 #: How many actors/topics the summary line names.
 SUMMARY_FACETS = 5
+#: How --explain names the reason a passage word matched (see search.results.MatchedForm).
+HOW = {
+    "same": "same word", "variant": "spelling variant", "stem": "same stem", "clitic": "clitic form",
+    "prefix": "prefix", "fuzzy": "fuzzy", "phrase": "phrase",
+}
 
 
 def use_color(flag: bool | None) -> bool:
@@ -37,7 +46,17 @@ def _facet_line(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} ({v})" for k, v in items) or "none"
 
 
-def format_hits(result: SearchResult, color: bool) -> str:
+def format_explanation(hit) -> str:
+    """One line: each query word → the passage words it matched (why)."""
+    parts = []
+    for matched in hit.matches:
+        if matched.forms:
+            forms = ", ".join(f"{f.word} ({HOW.get(f.how, f.how)})" for f in matched.forms)
+            parts.append(f"{matched.query} → {forms}")
+    return "matched: " + ("; ".join(parts) or "—")
+
+
+def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str:
     dim = (lambda s: click.style(s, dim=True)) if color else (lambda s: s)
     lines = []
     for hit in result.hits:
@@ -45,6 +64,8 @@ def format_hits(result: SearchResult, color: bool) -> str:
         head = f"{hit.rank}. {p.title or p.doc_id} — passage {p.passage}"
         lines.append(f"{head}  {dim(f'[{p.key}] score {hit.score:.2f}')}")
         lines.append(f"   {marked_snippet(hit, color)}")
+        if explain:
+            lines.append("   " + format_explanation(hit))
         tags = []
         if p.actors or p.inferred:
             tags.append("actors: " + ", ".join([*p.actors, *(f"{a} (inferred)" for a in p.inferred)]))
@@ -67,12 +88,52 @@ def format_summary(result: SearchResult) -> str:
     return summary
 
 
-def format_json(result: SearchResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+def format_suggestions(result: SearchResult) -> str:
+    def one(s):
+        return f"{s.query} ({s.total} {'passage' if s.total == 1 else 'passages'})"
+
+    return "did you mean: " + ", ".join(one(s) for s in result.suggestions) + "?"
 
 
-def format_jsonl(result: SearchResult) -> str:
-    return "\n".join(json.dumps(h.to_json(), ensure_ascii=False) for h in result.hits)
+def format_json(result: SearchResult, explain: bool = False) -> str:
+    return json.dumps(result.to_json(explain), ensure_ascii=False, indent=2)
+
+
+def format_jsonl(result: SearchResult, explain: bool = False) -> str:
+    return "\n".join(json.dumps(h.to_json(explain), ensure_ascii=False) for h in result.hits)
+
+
+def _is_rtl(text: str) -> bool | None:
+    """The direction of the first strong character (None: no letters)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return None
+
+
+def bidi_lines(text: str, width: int | None = None) -> str:
+    """Text in display order for terminals that print right-to-left text left to right.
+
+    Lines are wrapped to the terminal first (reordering a line that the terminal then wraps would
+    scramble it), each wrapped line is reordered with the Unicode bidi algorithm (python-bidi), and
+    right-to-left lines are aligned to the right edge.
+    """
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    out = []
+    for line in text.split("\n"):
+        if not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in line):
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        room = max(20, width - indent)
+        rtl = _is_rtl(line)  # the paragraph's direction holds for all of its wrapped lines
+        for piece in textwrap.wrap(line.strip(), room) or [""]:
+            shown = get_display(piece, base_dir="R" if rtl else "L")
+            out.append(" " * indent + (shown.rjust(room) if rtl else shown))
+    return "\n".join(out)
 
 
 def format_passages(passages: list[Passage], key: str, color: bool) -> str:

@@ -1,0 +1,173 @@
+"""The Flask app: URL → ``SearchState`` → one ``PassageSearcher`` call → template or JSON.
+
+No search logic lives here: the page and the JSON endpoint call the same library as the CLI
+(``PassageSearcher.search``, ``suggest.with_suggestions``, ``PassageSearcher.passage``), and the JSON
+endpoint prints what ``arsearch search --json`` prints. Library errors become pages with the right
+status at one place (``_error``): a bad query is 400, an unknown passage 404, a missing or unreadable
+index 503 with the command that builds it; anything else is a plain 500 page, never a traceback.
+"""
+
+import json
+import logging
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from flask import Flask, Response, render_template, request, url_for
+
+from indexer.errors import ArsearchError, IndexMissingError, NotFoundError, QueryError
+from indexer.store import current_generation
+from search import PassageSearcher
+from search.suggest import with_suggestions
+from web import render
+from web.state import SearchState, parse_number
+
+#: Neighbouring passages shown on each side in the passage view.
+PASSAGE_CONTEXT = 2
+#: Actors and topics listed on the start page.
+START_ENTITIES = 40
+#: Headers that keep a page from running anything that slipped into it.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+log = logging.getLogger(__name__)
+
+
+class IndexHandle:
+    """One open searcher, reopened when the index is rebuilt (CURRENT changes); one search at a time."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._searcher: PassageSearcher | None = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def searcher(self):
+        with self._lock:
+            generation = current_generation(self.index_dir)
+            if self._searcher is not None and self._searcher.index.generation != generation:
+                self._searcher.close()
+                self._searcher = None
+            if self._searcher is None:
+                self._searcher = PassageSearcher(self.index_dir)
+            yield self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def create_app(index_dir: Path, source_dir: Path | None = None) -> Flask:
+    """The web app over the index in ``index_dir``; ``source_dir`` only appears in build hints."""
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    handle = IndexHandle(index_dir)
+    app.extensions["arsearch"] = handle
+    build_hint = f"arsearch rebuild --source {source_dir or 'seeds'} --index {index_dir}"
+
+    @app.context_processor
+    def helpers():
+        return {"render": render, "how_ar": render.HOW_AR}
+
+    @app.after_request
+    def secure(response):
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.get("/")
+    def search_page():
+        state = SearchState.from_args(request.args)
+        with handle.searcher() as searcher:
+            gazetteer = searcher.gazetteer
+            if state.empty:
+                actors = [c for c in searcher.entity_counts("actors") if c.explicit][:START_ENTITIES]
+                topics = [c for c in searcher.entity_counts("topics") if c.explicit][:START_ENTITIES]
+                return render_template("start.html", state=state, actors=actors, topics=topics, gazetteer=gazetteer)
+            result = searcher.search(
+                state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
+                include_inferred=state.inferred,
+            )
+            result = with_suggestions(searcher, result, state.inferred)
+        # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay fixed.
+        state = replace(
+            state,
+            actors=tuple(dict.fromkeys(gazetteer.resolve_actor(a) for a in state.actors)),
+            topics=tuple(dict.fromkeys(gazetteer.resolve_topic(t) for t in state.topics)),
+        )
+        return render_template(
+            "search.html", state=state, result=result, gazetteer=gazetteer,
+            pages=render.page_numbers(result.total, state.page, state.limit),
+        )
+
+    @app.get("/passage/<article_id>/<int:number>")
+    def passage_page(article_id: str, number: int):
+        state = SearchState.from_args(request.args)
+        context = parse_number(request.args.get("context"), "context", 0, 20, PASSAGE_CONTEXT)
+        key = f"{article_id}#{number}"
+        with handle.searcher() as searcher:
+            passages = searcher.passage(key, context)
+            gazetteer = searcher.gazetteer
+        current = next(p for p in passages if p.key == key)
+        return render_template(
+            "passage.html", state=state, passages=passages, current=current, gazetteer=gazetteer,
+            source_url=render.safe_url(current.url),
+        )
+
+    @app.get("/api/search")
+    def search_json():
+        """The JSON of ``arsearch search --json`` (``?explain=1``: of ``--json --explain``)."""
+        state = SearchState.from_args(request.args)
+        explain = request.args.get("explain", "") in ("1", "true", "yes", "on")
+        with handle.searcher() as searcher:
+            result = searcher.search(
+                state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
+                include_inferred=state.inferred,
+            )
+            result = with_suggestions(searcher, result, state.inferred)
+        return _json(result.to_json(explain))
+
+    @app.errorhandler(ArsearchError)
+    def library_error(error: ArsearchError):
+        if isinstance(error, QueryError):
+            status, title = 400, "لم نفهم البحث"
+        elif isinstance(error, NotFoundError):
+            status, title = 404, "غير موجود"
+        elif isinstance(error, IndexMissingError):
+            status, title = 503, "لا يوجد فهرس بعد"
+        else:
+            status, title = 503, "لا يمكن قراءة الفهرس"
+        return _error(status, title, str(error), build_hint if status == 503 else None)
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        return _error(404, "غير موجود", "no such page; start from the search page")
+
+    @app.errorhandler(405)
+    def not_allowed(_exc):
+        return _error(405, "غير مسموح", "this page only answers GET requests")
+
+    @app.errorhandler(500)
+    def internal(_exc):
+        return _error(500, "خطأ داخلي", "something went wrong on the server; its log says what")
+
+    def _error(status: int, title: str, message: str, hint: str | None = None):
+        if request.path.startswith("/api/"):
+            body = {"error": message, **({"hint": hint} if hint else {})}
+            return _json(body, status)
+        state = SearchState(q=request.args.get("q", "").strip())
+        page = render_template("error.html", state=state, status=status, title=title, message=message, hint=hint)
+        return page, status
+
+    def _json(data, status: int = 200) -> Response:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return Response(text, status=status, mimetype="application/json")
+
+    app.jinja_env.globals["search_url"] = lambda params: url_for("search_page", **params)
+    return app

@@ -1,0 +1,62 @@
+"""Turning library results into what templates loop over: marked segments, labels, page numbers.
+
+Templates never build HTML from strings: a snippet becomes (text, marked) pairs and Jinja's
+autoescaping writes every piece, so corpus text can never inject markup.
+"""
+
+from search.results import Snippet
+
+#: How the page names the reason a passage word matched (search.results.MatchedForm.how).
+HOW_AR = {
+    "same": "الكلمة نفسها",
+    "variant": "تهجئة أخرى",
+    "stem": "الأصل نفسه",
+    "clitic": "مع سابقة",
+    "prefix": "بادئة",
+    "fuzzy": "تقريبًا",
+    "phrase": "عبارة",
+}
+#: Page links shown on each side of the current page.
+PAGE_WINDOW = 2
+
+
+def marked_parts(text: str, spans) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is_marked) by the character spans of the matched words."""
+    parts, last = [], 0
+    for start, end in spans:
+        if start > last:
+            parts.append((text[last:start], False))
+        parts.append((text[start:end], True))
+        last = end
+    if last < len(text):
+        parts.append((text[last:], False))
+    return parts
+
+
+def snippet_parts(snippet: Snippet) -> list[tuple[str, bool]]:
+    parts = marked_parts(snippet.text, snippet.spans)
+    if snippet.cut_before:
+        parts.insert(0, ("… ", False))
+    if snippet.cut_after:
+        parts.append((" …", False))
+    return parts
+
+
+def page_numbers(total: int, page: int, size: int) -> list[int | None]:
+    """Pages to link: the first, the last and a window around ``page``; None marks a gap."""
+    if size <= 0:
+        return []
+    last = max(1, -(-total // size))
+    shown = sorted({1, last, *range(max(1, page - PAGE_WINDOW), min(last, page + PAGE_WINDOW) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and out[-1] is not None and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def safe_url(url: str) -> str | None:
+    """A corpus URL fit for a link: http(s) only (never ``javascript:`` or ``data:``)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
