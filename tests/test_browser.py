@@ -1,0 +1,150 @@
+"""The page in a real browser: Debian's headless Chromium driven by Playwright.
+
+The server runs in a thread of the test process on a free loopback port. Screenshots are kept in
+tests/artifacts/ (git-ignored) for a human to look at. Without /usr/bin/chromium the tests skip, except
+when ARSEARCH_REQUIRE_BROWSER is set (as .ci/run does, after installing it): then they fail.
+"""
+
+import os
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a root, headless, offline Chromium (no background connections to Google's hosts).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+if not CHROMIUM.exists():
+    if os.environ.get("ARSEARCH_REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402 - only once the browser is known to exist
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_index):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, create_app(seed_index), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        # Playwright gives the browser a fresh, empty profile of its own.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="ar")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def test_search_facet_and_passage(page, base_url):
+    page.goto(base_url + "/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+
+    # Search in Arabic: typed سوريا, the text says سورية, and the marks show it.
+    page.fill("input[name=q]", "سوريا")
+    page.press("input[name=q]", "Enter")
+    expect(page.locator(".total")).to_contain_text("10")
+    assert query_of(page.url)["q"] == ["سوريا"]
+    marks = page.locator(".hit mark")
+    expect(marks.first).to_be_visible()
+    assert set(marks.all_inner_texts()) == {"سورية"}
+    expect(page.locator(".why").first).to_contain_text("سورية")
+    assert page.locator("input[name=q]").input_value() == "سوريا"
+    assert page.evaluate("getComputedStyle(document.querySelector('.snippet')).direction") == "rtl"
+    screenshot(page, "search")
+
+    # Narrow by an actor: the URL carries the filter and only its passages are left.
+    page.click("#facet-actors a[data-actor=zakharova]")
+    expect(page.locator(".total")).to_contain_text("3")
+    assert query_of(page.url) == {"q": ["سوريا"], "actor": ["zakharova"]}
+    hits = page.locator(".hit")
+    assert hits.count() == 3
+    for i in range(3):
+        assert hits.nth(i).locator(".tags a[data-actor=zakharova]").count() == 1
+    expect(page.locator("#facet-actors li.selected")).to_contain_text("زاخاروفا")
+    screenshot(page, "facet")
+
+    # Open a passage: its neighbours are shown and the way back keeps the search.
+    first = hits.first
+    key = first.get_attribute("data-key")
+    first.locator("a.passage-link").click()
+    expect(page.locator(".passage.current")).to_have_attribute("data-key", key)
+    assert page.locator(".passage").count() > 1
+    assert urlsplit(page.url).path.startswith("/passage/")
+    screenshot(page, "passage")
+    page.click(".back a")
+    expect(page.locator(".total")).to_contain_text("3")
+    assert query_of(page.url)["actor"] == ["zakharova"]
+
+    # Remove the filter again from the facet list.
+    page.click("#facet-actors a[data-actor=zakharova]")
+    expect(page.locator(".total")).to_contain_text("10")
+    assert "actor" not in query_of(page.url)
+
+
+def test_did_you_mean(page, base_url):
+    page.goto(base_url + "/?q=" + "ماكرن")
+    expect(page.locator(".total")).to_contain_text("0")
+    suggestion = page.locator(".suggestions a").first
+    expect(suggestion).to_have_text("ماكرون")
+    suggestion.click()
+    assert query_of(page.url)["q"] == ["ماكرون"]
+    expect(page.locator(".hit mark").first).to_have_text("ماكرون")
+
+
+def test_phone_layout_and_errors(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "/?q=" + "سورية")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone
+    screenshot(page, "phone")
+    response = page.goto(base_url + '/?q="سورية')
+    assert response.status == 400
+    expect(page.locator(".error")).to_contain_text("unbalanced quote")
+
+
+def test_script_in_query_never_runs(page, base_url):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base_url + "/?q=" + "سورية <img src=x onerror=alert(1)>")
+    page.wait_for_load_state("load")
+    assert dialogs == []
+    assert "<img src=x" in page.locator("input[name=q]").input_value()
