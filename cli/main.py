@@ -133,8 +133,6 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
             include_inferred=include_inferred,
         )
         result = with_suggestions(searcher, result, include_inferred)
-    if result.suggestions:
-        click.echo(output.format_suggestions(result), err=True)
     if as_json:
         click.echo(output.format_json(result, explain))
     elif as_jsonl:
@@ -144,6 +142,8 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
         click.echo(output.bidi_lines(output.format_hits(result, False, explain)), color=False)
     else:
         click.echo(output.format_hits(result, output.use_color(color), explain), color=output.use_color(color))
+    if result.suggestions:
+        click.echo(output.format_suggestions(result), err=True)
     sys.exit(0 if result.total else EXIT_NO_MATCH)
 
 
