@@ -51,6 +51,9 @@ _SOFT_LETTERS = frozenset("اويء")
 #: Groups of letters confused with each other (after folding).
 _CONFUSABLE = ("غجقك", "تط", "سصث", "زذظ", "دض", "هح", "وؤ", "يئ", "اء", "ءؤئ")
 _CONFUSED = {(a, b) for group in _CONFUSABLE for a in group for b in group if a != b}
+#: Persian and Urdu code points that some texts use for Arabic letters, shown as the Arabic ones
+#: (Persian yeh ی is ى at the end of a word and ي elsewhere).
+_PERSIAN_LETTERS = str.maketrans({"\u06a9": "ك", "\u06c1": "ه", "\u06c3": "ة"})
 
 
 def weighted_distance(a: str, b: str, limit: float = MAX_COST) -> float:
@@ -76,15 +79,27 @@ def weighted_distance(a: str, b: str, limit: float = MAX_COST) -> float:
     return prev[-1] if prev[-1] <= limit else float("inf")
 
 
+def _same_start(a: str, b: str) -> bool:
+    """A cheap filter before the distance: within one edit, one of the first two letters lines up."""
+    a0, a1, b0, b1 = a[:1], a[1:2], b[:1], b[1:2]
+    return a0 == b0 or a1 == b1 or a0 == b1 or a1 == b0 or (a0, b0) in _CONFUSED
+
+
 def _indel(letter: str) -> float:
     return CHEAP if letter in _SOFT_LETTERS else 1.0
 
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    forms: dict[str, int]  # folded form -> passages holding it
+    by_length: dict[int, list[tuple[str, int]]]  # folded forms (index and gazetteer) with their passages
     names: dict[str, str]  # folded single name word -> as the gazetteer writes it
     english: dict[str, str]  # lowercased English name word -> Arabic name
+
+    def near(self, word: str, limit: float):
+        """Forms whose length could be within ``limit`` of ``word`` (a dropped letter costs ≥ CHEAP)."""
+        spread = int(limit / CHEAP)
+        for length in range(len(word) - spread, len(word) + spread + 1):
+            yield from self.by_length.get(length, ())
 
 
 _VOCABULARIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -94,7 +109,7 @@ def _vocabulary(searcher) -> _Vocabulary:
     vocab = _VOCABULARIES.get(searcher)
     if vocab is None:
         reader = searcher.searcher.reader()
-        forms = {}
+        forms: dict[str, int] = {}
         for term in reader.lexicon("exact"):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             forms[text] = reader.doc_frequency("exact", text)
@@ -110,7 +125,12 @@ def _vocabulary(searcher) -> _Vocabulary:
                 for word in re.findall(r"[A-Za-z]+", name):
                     if len(word) >= 3 and short:
                         english.setdefault(word.lower(), short)
-        vocab = _Vocabulary(forms, names, english)
+        for name in names:
+            forms.setdefault(name, 0)
+        by_length: dict[int, list[tuple[str, int]]] = {}
+        for form, df in forms.items():
+            by_length.setdefault(len(form), []).append((form, df))
+        vocab = _Vocabulary(by_length, names, english)
         _VOCABULARIES[searcher] = vocab
     return vocab
 
@@ -129,18 +149,19 @@ def _candidates(searcher, typed: str) -> list[tuple[float, int, str]]:
     limit = CHEAP if len(folded) <= SHORT_WORD else MAX_COST
     rest = strip_prefix(folded)
     prefix = folded[: len(folded) - len(rest)]
-    found: dict[tuple[str, str], tuple[float, int]] = {}
+    # Keyed by stem: forms that only differ by a clitic or a suffix find the same passages.
+    found: dict[str, tuple[float, int, int, str, str]] = {}
     for base, lead in ((folded, ""), (rest, prefix)) if prefix else ((folded, ""),):
-        for form, df in itertools.chain(vocab.forms.items(), ((n, 0) for n in vocab.names)):
+        for form, df in vocab.near(base, limit):
+            if not _same_start(base, form):
+                continue
             cost = weighted_distance(base, form, limit)
             if 0 < cost <= limit:
-                key = (lead, form)
-                found[key] = min(found.get(key, (cost, -df)), (cost, -df))
-    ranked = sorted((cost, neg_df, lead, form) for (lead, form), (cost, neg_df) in found.items())
-    return [
-        (cost, neg_df, lead + _display_form(searcher, form, vocab))
-        for cost, neg_df, lead, form in ranked[:CANDIDATES_PER_WORD]
-    ]
+                stem = searcher.words.analyze(lead + form)[1] or lead + form
+                entry = (cost, -df, len(lead + form), lead, form)
+                found[stem] = min(found.get(stem, entry), entry)
+    ranked = sorted(found.values())[:CANDIDATES_PER_WORD]
+    return [(cost, neg_df, lead + _display_form(searcher, form, vocab)) for cost, neg_df, _, lead, form in ranked]
 
 
 def _display_form(searcher, folded: str, vocab: _Vocabulary) -> str:
@@ -150,8 +171,9 @@ def _display_form(searcher, folded: str, vocab: _Vocabulary) -> str:
         text = searcher.searcher.stored_fields(docnum).get("text", "")
         for word in searcher.words.words(text):
             if word.exact == folded:
-                raw = text[word.start : word.end]
-                return "".join(c for c in raw if unicodedata.category(c) != "Mn" and c != "\u0640")
+                raw = text[word.start : word.end].translate(_PERSIAN_LETTERS)
+                shown = "".join(c for c in raw if unicodedata.category(c) != "Mn" and c != "\u0640")
+                return shown[:-1] + "ى" if shown.endswith("\u06cc") else shown.replace("\u06cc", "ي")
     return vocab.names.get(folded, folded)
 
 
