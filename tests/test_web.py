@@ -147,6 +147,23 @@ def test_json_errors_are_json(client):
     assert client.get("/api/search").status_code == 400  # empty query
 
 
+def test_a_crash_is_a_plain_500_page(seed_index, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    client = create_app(seed_index).test_client()
+    monkeypatch.setattr("search.PassageSearcher.search", crash)
+    response = client.get("/?q=سورية")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Traceback" not in html and "secret detail" not in html and 'dir="rtl"' in html
+
+
+def test_serve_has_help():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0 and "127.0.0.1" in result.stdout and "Example" in result.stdout
+
+
 def test_only_get(client):
     assert client.post("/?q=سورية").status_code == 405
 

@@ -8,7 +8,6 @@ index 503 with the command that builds it; anything else is a plain 500 page, ne
 """
 
 import json
-import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
@@ -34,8 +33,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-
-log = logging.getLogger(__name__)
 
 
 class IndexHandle:
