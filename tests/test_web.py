@@ -106,6 +106,7 @@ def test_json_endpoint_is_what_the_cli_prints(client, seed_index):
         pytest.param("/api/search?q=سوريا&explain=1", ["سوريا", "--explain"], id="explain"),
         pytest.param("/api/search?q=ماكرن", ["ماكرن"], id="suggestions"),
         pytest.param("/api/search?topic=korea", ["--topic", "korea"], id="filter-only"),
+        pytest.param("/api/search?actor=putin&inferred=1", ["--actor", "putin", "--inferred"], id="inferred"),
     ],
 )
 def test_json_endpoint_matches_cli_options(client, seed_index, url, args):
@@ -205,6 +206,7 @@ def test_corpus_text_is_escaped(evil_client):
     assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in html
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<mark>سورية</mark>" in html
+    assert '<bdi class="source">&lt;b&gt;source&lt;/b&gt;</bdi>' in html  # isolated from the Arabic around it
 
 
 def test_passage_view_is_escaped_and_drops_unsafe_links(evil_client):
