@@ -2,17 +2,34 @@
 
 Passages are the documents: search ranks passages, not articles. The article's title is indexed on
 each of its passages (title words count in ranking) and the rest of its metadata is stored.
+
+The passage number is only shown, never searched or sorted on, so it is stored and not indexed (a
+NUMERIC field would add eight trie terms to every passage: a tenth of all postings).
 """
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import ArabicAnalyzer, WordAnalyzer
 
 #: Bumped whenever fields change: an index with another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Field boosts for BM25F: a title word says less about a passage than the same word in it.
 TITLE_BOOST = 0.4
+
+
+class ArabicText(TEXT):
+    """A TEXT field whose postings come straight from the shared word analysis.
+
+    Same terms, frequencies, weights and positions as a plain TEXT field with the same analyzer, but
+    without Whoosh's Token-per-word stream, and the passage's words are analyzed once for all three
+    readers (tagging, stems, exact forms). Kept at this import path: the index pickles its schema.
+    """
+
+    def index(self, value, **kwargs):
+        if isinstance(value, str) and not kwargs and isinstance(self.analyzer, ArabicAnalyzer):
+            return self.analyzer.word_values(value, self.format)
+        return super().index(value, **kwargs)
 
 
 def make_schema(words: WordAnalyzer) -> Schema:
@@ -21,13 +38,13 @@ def make_schema(words: WordAnalyzer) -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),  # ARTICLE#N
         article_id=ID(stored=True),
-        passage=NUMERIC(stored=True),
-        title=TEXT(analyzer=stems, stored=True, phrase=False, field_boost=TITLE_BOOST),
+        passage=STORED(),
+        title=ArabicText(analyzer=stems, stored=True, phrase=False, field_boost=TITLE_BOOST),
         source=STORED(),
         date=STORED(),
         url=STORED(),
-        text=TEXT(analyzer=stems, stored=True, phrase=False),
-        exact=TEXT(analyzer=exact, phrase=True),
+        text=ArabicText(analyzer=stems, stored=True, phrase=False),
+        exact=ArabicText(analyzer=exact, phrase=True),
         actors=KEYWORD(stored=True, scorable=False),
         inferred=KEYWORD(stored=True, scorable=False),
         topics=KEYWORD(stored=True, scorable=False),
