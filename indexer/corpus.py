@@ -32,6 +32,9 @@ _BOILERPLATE_RE = re.compile(
     r"|Share this:?|Like this:?|Loading\.\.\.",
     re.I,
 )
+#: Every pattern above starts with a Latin letter (case-insensitively, as they match): a block with
+#: none, like most Arabic paragraphs, cannot hold boilerplate, and the slow patterns are skipped.
+_LATIN_RE = re.compile(r"[a-z]", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ def split_paragraphs(text: str) -> tuple[list[str], str, str]:
     paragraphs = []
     for block in blocks:
         if not block:
+            continue
+        if not _LATIN_RE.search(block):
+            paragraphs.append(block)
             continue
         post = _POST_RE.search(block)
         if post:
