@@ -70,9 +70,50 @@ def _documents(article: Article, tagger: Tagger):
         }
 
 
-def _articles(source: Path, report: BuildReport, progress: Progress | None):
+#: A file modified this recently (ns) could change again within the same mtime tick: its stat is not
+#: recorded, so the next update reads it again (the "racy git" rule).
+_RACY_NS = 2_000_000_000
+
+
+class FileLedger:
+    """Which articles each corpus file gave, with the file's size and mtime when it was read.
+
+    An update skips a file whose size and mtime are as recorded (the quick check rsync makes) and
+    takes its articles as unchanged, instead of parsing and hashing the whole corpus again.
+    """
+
+    def __init__(self, known: dict[str, list] | None = None, indexed: dict[str, str] | None = None):
+        self.known = known or {}
+        self.indexed = indexed or {}
+        self.files: dict[str, list] = {}
+        self.skipped: set[str] = set()  # articles of the files left unread
+        self._current = ""
+
+    def skip(self, name: str, path: Path) -> bool:
+        """Called by ``read_articles`` before it reads a file: True leaves the file unread."""
+        try:
+            st = path.stat()
+        except OSError:
+            return False  # let the reader report it
+        size, mtime = st.st_size, st.st_mtime_ns
+        record = self.known.get(name)
+        if record and record[:2] == [size, mtime] and all(i in self.indexed for i in record[2]):
+            self.files[name] = record
+            self.skipped.update(record[2])
+            return True
+        racy = time.time_ns() - mtime < _RACY_NS
+        self.files[name] = [None, None, []] if racy else [size, mtime, []]
+        self._current = name
+        return False
+
+    def read(self, article_id: str) -> None:
+        """An article of the file read last was taken."""
+        self.files[self._current][2].append(article_id)
+
+
+def _articles(source: Path, report: BuildReport, progress: Progress | None, ledger: FileLedger | None = None):
     total = len(corpus_files(source))
-    for article in read_articles(source, report.read):
+    for article in read_articles(source, report.read, skip=ledger.skip if ledger else None):
         if progress:
             progress(report.read.files, total)
         yield article
@@ -98,14 +139,17 @@ def rebuild_index(
             tagger = Tagger(gazetteer, words)
             ix = whoosh_index.create_in(str(gen), make_schema(words))
             manifest = Manifest.new(source, gazetteer)
+            ledger = FileLedger()
             writer = ix.writer(limitmb=settings.WRITER_LIMIT_MB)
             try:
-                for article in _articles(source, report, progress):
+                for article in _articles(source, report, progress, ledger):
                     for doc in _documents(article, tagger):
                         writer.add_document(**doc)
                         report.passages += 1
                     manifest.articles[article.article_id] = article.content_hash
+                    ledger.read(article.article_id)
                     report.added += 1
+                manifest.files = ledger.files
             except BaseException:
                 writer.cancel()
                 raise
@@ -160,10 +204,16 @@ def update_index(
         tagger = Tagger(opened.gazetteer, words)
         old = dict(manifest.articles)
         seen: set[str] = set()
+        ledger = FileLedger(manifest.files, old)
         writer = opened.whoosh.writer(limitmb=settings.WRITER_LIMIT_MB)
         try:
-            for article in _articles(source, report, progress):
+            for article in _articles(source, report, progress, ledger):
+                if article.article_id in ledger.skipped:
+                    # An unread file already gave this id (read in full, the corpus keeps one only).
+                    report.read.warnings.append(f"{article.path}: duplicate article id {article.article_id!r}, skipped")
+                    continue
                 seen.add(article.article_id)
+                ledger.read(article.article_id)
                 digest = article.content_hash
                 if old.get(article.article_id) == digest:
                     report.unchanged += 1
@@ -177,6 +227,8 @@ def update_index(
                     writer.add_document(**doc)
                     report.passages += 1
                 manifest.articles[article.article_id] = digest
+            report.unchanged += len(ledger.skipped)
+            seen |= ledger.skipped
             for gone in sorted(set(old) - seen):
                 writer.delete_by_term("article_id", gone)
                 del manifest.articles[gone]
@@ -184,13 +236,16 @@ def update_index(
         except BaseException:
             writer.cancel()
             raise
-        if report.added or report.changed or report.removed:
+        changed = bool(report.added or report.changed or report.removed)
+        if changed:
             writer.commit(optimize=False)
             manifest.source = str(source)
             manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-            write_atomically(opened.generation / MANIFEST, manifest.to_json())
         else:
             writer.cancel()
+        if changed or ledger.files != manifest.files:  # file stats are worth keeping on their own
+            manifest.files = ledger.files
+            write_atomically(opened.generation / MANIFEST, manifest.to_json())
     report.seconds = time.perf_counter() - started
     return report
 

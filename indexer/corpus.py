@@ -11,7 +11,7 @@ rest of the corpus is indexed.
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,10 +182,15 @@ def corpus_files(source: Path) -> list[Path]:
     )
 
 
-def read_articles(source: Path, report: ReadReport | None = None) -> Iterator[Article]:
+def read_articles(
+    source: Path, report: ReadReport | None = None, skip: Callable[[str, Path], bool] | None = None
+) -> Iterator[Article]:
     """Articles of every .txt and .jsonl file under ``source``, recursively.
 
     Problems go into ``report`` (warnings and skipped files) instead of stopping the run.
+    ``skip(name, path)`` is asked before each .txt/.jsonl file is read and leaves the file unread
+    when it says True (an update skips the files the index holds unchanged). Files are read one
+    after the other: every article yielded after a call comes from the file that call named.
     """
     report = report if report is not None else ReadReport()
     seen: set[str] = set()
@@ -195,6 +200,8 @@ def read_articles(source: Path, report: ReadReport | None = None) -> Iterator[Ar
             report.skipped.append(name)
             continue
         report.files += 1
+        if skip is not None and skip(name, path):
+            continue
         article_id = name.rsplit(".", 1)[0]
         try:
             if path.suffix.lower() == ".txt":

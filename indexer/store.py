@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -46,6 +46,8 @@ class Manifest:
     articles: dict[str, str]  # article id -> content hash
     gazetteer: str  # fingerprint
     built: str
+    # corpus file name -> [size, mtime_ns, [article ids it gave]]: lets an update skip unchanged files
+    files: dict[str, list] = field(default_factory=dict)
 
     @classmethod
     def new(cls, source: Path, gazetteer: Gazetteer) -> "Manifest":
