@@ -162,13 +162,14 @@ def _synthetic_articles(n: int, sources: list[Source], rng: random.Random) -> It
 def build_corpus(size: str) -> Path:
     """The corpus folder for a size, built once (same seed, same files)."""
     n = SIZES[size]
+    for kind in ("real", "synthetic"):
+        if (CACHE / f"corpus-{size}-{kind}" / "DONE").exists():
+            return CACHE / f"corpus-{size}-{kind}"
     sources = pool()
     total = sum(len(s.passages) for s in sources)
     synthetic = n > total
     target = CACHE / f"corpus-{size}-{'synthetic' if synthetic else 'real'}"
     done = target / "DONE"
-    if done.exists():
-        return target
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("*.jsonl"):
         old.unlink()

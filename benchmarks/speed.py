@@ -28,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -55,21 +56,55 @@ def _text_bytes(source: Path) -> int:
     return sum(len(t.encode("utf-8")) for _, t in passages(source))
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (Linux /proc), 0 once it is gone."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0) * 1024
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total
+
+
 def run_build(engine: str, source: Path, out: Path) -> dict:
-    """One rebuild in a child process: its passages/s and its own peak memory."""
+    """One rebuild in a child process: its passages/s, CPU seconds, and peak memory.
+
+    Peak memory is the largest sum of resident memory over the child and its own children (Whoosh's
+    multiprocessing writer forks), sampled every 50 ms. ``ru_maxrss`` would not do: a child's
+    high-water mark starts at its parent's size when it is forked.
+    """
     shutil.rmtree(out, ignore_errors=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.engines", "build", engine, str(source), str(out)],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
     )
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     stdout = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"{engine} build failed ({proc.returncode})")
+    done.set()
+    sampler.join()
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{engine} build failed ({os.waitstatus_to_exitcode(status)})")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["rate"] = result["passages"] / result["seconds"]
-    result["peak_mb"] = usage.ru_maxrss / 1024  # Linux: KiB
+    result["cpu"] = usage.ru_utime + usage.ru_stime
+    result["peak_mb"] = peak / 2**20
     result["disk"] = _dir_size(out)
     return result
 
