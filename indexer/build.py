@@ -12,7 +12,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer import settings
+from indexer import parallel, settings
 from indexer.analysis import WordAnalyzer, load_stopwords
 from indexer.corpus import Article, ReadReport, corpus_files, read_articles
 from indexer.errors import CorpusError
@@ -140,17 +140,28 @@ def rebuild_index(
             ix = whoosh_index.create_in(str(gen), make_schema(words))
             manifest = Manifest.new(source, gazetteer)
             ledger = FileLedger()
-            writer = ix.writer(limitmb=settings.WRITER_LIMIT_MB)
+            # A large corpus is split into shares, one per core: children index the first ones into
+            # segments of their own, this process the last one (see indexer.parallel).
+            points = parallel.split_points(source)
+            limitmb = max(32, settings.WRITER_LIMIT_MB // (len(points) + 1))
+            workers = parallel.start(ix, source, lambda a: _documents(a, tagger), points, limitmb)
+            own_first = points[-1] if points else (0, 0)
+            segments: list = []
+            writer = ix.writer(limitmb=limitmb)
             try:
                 for article in _articles(source, report, progress, ledger):
-                    for doc in _documents(article, tagger):
-                        writer.add_document(**doc)
-                        report.passages += 1
+                    if parallel.position(article, report.read) >= own_first:
+                        for doc in _documents(article, tagger):
+                            writer.add_document(**doc)
+                            report.passages += 1
                     manifest.articles[article.article_id] = article.content_hash
                     ledger.read(article.article_id)
                     report.added += 1
                 manifest.files = ledger.files
+                segments, passages = parallel.finish(workers)
+                report.passages += passages
             except BaseException:
+                parallel.stop(workers)
                 writer.cancel()
                 raise
             if not manifest.articles:
@@ -159,7 +170,7 @@ def rebuild_index(
                     f"nothing to index in {source}: no readable .txt or .jsonl article"
                     + (f" ({len(report.read.warnings)} files skipped with warnings)" if report.read.warnings else "")
                 )
-            writer.commit()
+            writer.commit(mergetype=parallel.in_front(segments))
             write_atomically(gen / GAZETTEER, gazetteer.to_json())
             write_atomically(gen / MANIFEST, manifest.to_json())
         except BaseException:

@@ -1,0 +1,164 @@
+"""Full rebuilds on several cores: each process indexes a contiguous share of the corpus.
+
+Analysis, tagging and Whoosh's posting work are all CPU-bound Python, so a rebuild of a large corpus
+splits the corpus, in order and by bytes (at article boundaries), into one share per process. Forked children each
+write their share into a segment of their own; the rebuilding process reads the whole corpus (so
+duplicates, warnings, progress and the manifest are exactly as in a one-process build), indexes the
+last share itself, and commits the children's segments in front of its own. Segment order is
+corpus order, so document numbers — and ties in ranking — are the same as in a one-process build.
+
+Whoosh's own multiprocessing writer is not used: it deals batches to whichever process is free, so
+the order of documents would change from one rebuild to the next.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.writing import SegmentWriter
+
+from indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
+from indexer.errors import ArsearchError
+
+#: Processes a full rebuild uses: both cores of a small machine, never more than it has.
+REBUILD_PROCS = min(2, os.cpu_count() or 1)
+#: Below this much corpus text (a few thousand passages) one process is about as fast: small
+#: corpora, the tests among them, never fork.
+PARALLEL_MIN_BYTES = 2 * 2**20
+
+
+#: Where an article stands in corpus order: (file ordinal as ``ReadReport.files`` counts it, line).
+Position = tuple[int, int]
+
+
+@dataclass
+class Worker:
+    process: multiprocessing.Process
+    conn: object  # the parent's end of the pipe
+
+
+def position(article, report: ReadReport) -> Position:
+    """An article's place in corpus order: its file's ordinal, and its line in a .jsonl file."""
+    _, _, line = article.path.rpartition(":")
+    return (report.files, int(line) if line.isdigit() else 0)
+
+
+def split_points(source: Path, procs: int = REBUILD_PROCS) -> list[Position]:
+    """Where each share but the first starts, balanced by bytes; [] when one process does it all
+    (a small corpus, or one core)."""
+    files = [p for p in corpus_files(source) if p.suffix.lower() in SUFFIXES]
+    sizes = []
+    for p in files:
+        try:
+            sizes.append(p.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes)
+    if procs <= 1 or total < PARALLEL_MIN_BYTES:
+        return []
+    points: list[Position] = []
+    before = 0
+    for ordinal, (path, size) in enumerate(zip(files, sizes, strict=True), 1):
+        while len(points) < procs - 1 and before + size > total * (len(points) + 1) / procs:
+            target = total * (len(points) + 1) / procs - before
+            points.append((ordinal, _line_at(path, int(target))))
+        before += size
+    return sorted(set(points))
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The 1-based line of a .jsonl file that holds byte ``offset`` (0 for a .txt file)."""
+    if path.suffix.lower() != ".jsonl":
+        return 0
+    try:
+        with open(path, "rb") as f:
+            head = f.read(offset)
+    except OSError:
+        return 0
+    return head.count(b"\n") + 1
+
+
+def _write_share(ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn) -> None:
+    """In a forked child: index the articles of one share into a new segment, send it back."""
+    try:
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)  # the parent holds the lock
+        report = ReadReport()
+        first, end = share
+        passages = 0
+        # The corpus before the share is read too (not indexed): duplicates are decided exactly as
+        # in a one-process read.
+        for article in read_articles(source, report):
+            where = position(article, report)
+            if where >= end:
+                break
+            if where >= first:
+                for doc in documents(article):
+                    writer.add_document(**doc)
+                    passages += 1
+        if passages:
+            # As whoosh.multiproc does: finish the segment, leave the shared temp folder to the parent.
+            segment = writer._finalize_segment()
+        else:
+            writer._close_segment()
+            segment = None
+        conn.send((segment, passages, ""))
+    except BaseException as e:  # reported to the parent, which raises
+        conn.send((None, 0, f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def start(ix, source: Path, documents: Callable, points: list[Position], limitmb: int) -> list[Worker]:
+    """Fork one writer for each share before the last (``documents(article)`` gives an article's
+    index documents); the caller indexes the articles from ``points[-1]`` on itself."""
+    if not points:
+        return []
+    ctx = multiprocessing.get_context("fork")
+    workers = []
+    for share in zip([(0, 0), *points[:-1]], points, strict=True):
+        parent_end, child_end = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_write_share, args=(ix, source, documents, share, limitmb, child_end), daemon=True)
+        process.start()
+        child_end.close()
+        workers.append(Worker(process, parent_end))
+    return workers
+
+
+def finish(workers: list[Worker]) -> tuple[list, int]:
+    """Wait for the children: their segments in share order, and how many passages they wrote."""
+    segments, passages = [], 0
+    try:
+        for w in workers:
+            try:
+                segment, n, error = w.conn.recv()
+            except EOFError:
+                raise ArsearchError(
+                    f"an index writer process died (exit code {w.process.exitcode}); run the rebuild again"
+                ) from None
+            if error:
+                raise ArsearchError(f"an index writer process failed: {error}")
+            if segment is not None:
+                segments.append(segment)
+            passages += n
+    finally:
+        stop(workers)
+    return segments, passages
+
+
+def stop(workers: list[Worker]) -> None:
+    for w in workers:
+        if w.process.is_alive():
+            w.process.terminate()
+        w.process.join()
+        w.conn.close()
+
+
+def in_front(segments: list) -> Callable:
+    """A Whoosh merge policy that commits ``segments`` before the writer's own segment."""
+
+    def policy(writer, existing):
+        return [*existing, *segments]
+
+    return policy
