@@ -50,6 +50,19 @@ class IndexStats:
     topics: int
 
 
+class _AllMatchesTop(collectors.TopCollector):
+    """The top hits, and the set of every document scored on the way (with quality skipping off,
+    that is every match)."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.matched: set[int] = set()
+
+    def _collect(self, global_docnum, score):
+        self.matched.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
 def _split(value) -> tuple[str, ...]:
     return tuple(value.split()) if value else ()
 
@@ -155,21 +168,24 @@ class PassageSearcher:
             matched = set(matched_sorted)
             page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
         else:
-            both = compiled.query if flt is None else wq.And([compiled.query, flt])
-            matched = set(self.searcher.docs_for_query(both))
-            # Title words add to the score but never make a passage match: score content OR title,
-            # restricted to the passages the content (and filters) matched.
-            scored = compiled.query
-            if compiled.title is not None:
-                scored = wq.Or([compiled.query, compiled.title])
             page = []
-            if matched and limit:
-                # Whoosh's matcher replacement and block-quality skipping drop real top hits with
-                # boosted OR queries under BM25F (measured on the seed: سوريا lost 3 of its top 6
-                # with limit=6), so both are off: every matching passage is scored.
-                top = collectors.TopCollector(limit=offset + limit, usequality=False, replace=0)
-                collector = collectors.FilterCollector(top, allow=matched)
+            if not limit:
+                both = compiled.query if flt is None else wq.And([compiled.query, flt])
+                matched = set(self.searcher.docs_for_query(both))
+            else:
+                # Title words add to the score but never make a passage match: AndMaybe scores the
+                # content query plus the title where it also matches. Whoosh's matcher replacement
+                # and block-quality skipping drop real top hits with boosted OR queries under BM25F
+                # (measured on the seed: سوريا lost 3 of its top 6 with limit=6), so both are off:
+                # every matching passage is scored, and the collector keeps them all as the match
+                # set (one pass instead of a second one for the total and the facets).
+                scored = compiled.query
+                if compiled.title is not None:
+                    scored = wq.AndMaybe(compiled.query, compiled.title)
+                top = _AllMatchesTop(limit=offset + limit, usequality=False, replace=0)
+                collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
                 self.searcher.search_with_collector(scored, collector)
+                matched = top.matched
                 page = [(hit.docnum, hit.score) for hit in collector.results()][offset:]
 
         hits = []
