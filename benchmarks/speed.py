@@ -36,7 +36,7 @@ from pathlib import Path
 from benchmarks.corpus import CACHE, build_corpus, corpus_info
 from benchmarks.engines import ENGINES, SEARCHERS
 
-#: Query mix per size: how many of each kind (drawn with a fixed seed).
+#: Query mix per size: how many of each kind (drawn with a fixed seed); a third of that above 100k.
 QUERIES_PER_KIND = 30
 KINDS = ("rare", "common", "phrase", "two words", "filtered")
 WARMUP = 10
@@ -109,7 +109,7 @@ def run_build(engine: str, source: Path, out: Path) -> dict:
     return result
 
 
-def query_mix(source: Path, index_dir: Path, rng: random.Random) -> list[tuple[str, str]]:
+def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
     """(kind, query) pairs drawn from the corpus: words as written there, diacritics taken off."""
     from benchmarks.engines import passages
     from search import PassageSearcher
@@ -127,7 +127,7 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random) -> list[tuple[s
         actors = [c.ident for c in s.entity_counts("actors") if c.explicit][:5]
     filters = [f"topic:{t}" for t in topics] + [f"actor:{a}" for a in actors]
     out = []
-    for _ in range(QUERIES_PER_KIND):
+    for _ in range(per_kind):
         out.append(("rare", rng.choice(rare)))
         out.append(("common", rng.choice(common)))
         t = [_MARKS_RE.sub("", w) for w in _WORD_RE.findall(rng.choice(sample))]
@@ -139,7 +139,12 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random) -> list[tuple[s
     return out
 
 
-def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]]) -> dict[str, dict]:
+def _percentiles(ts: list[float]) -> dict:
+    return {"p50": statistics.median(ts) * 1000, "p95": statistics.quantiles(ts, n=20)[-1] * 1000, "n": len(ts)}
+
+
+def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]]) -> tuple[dict, dict]:
+    """p50/p95 per engine, and arsearch's per query kind, from one interleaved run."""
     engines = {name: SEARCHERS[name](path) for name, path in indexes.items()}
     times: dict[str, list[float]] = {name: [] for name in engines}
     try:
@@ -154,10 +159,11 @@ def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]]) -> dict[
     finally:
         for e in engines.values():
             e.close()
-    return {
-        name: {"p50": statistics.median(ts) * 1000, "p95": statistics.quantiles(ts, n=20)[-1] * 1000}
-        for name, ts in times.items()
+    by_kind = {
+        kind: _percentiles([t for (k, _), t in zip(queries, times["arsearch"], strict=True) if k == kind])
+        for kind in KINDS
     }
+    return {name: _percentiles(ts) for name, ts in times.items()}, by_kind
 
 
 def _arsearch_cmd() -> list[str]:
@@ -210,13 +216,10 @@ def bench_size(size: str, work: Path, log) -> dict:
         log(f"{size}: {engine} {row['build'][engine]['rate']:.0f} passages/s")
     if size != "10k":
         rng = random.Random(f"{SEED}-{size}")
-        queries = query_mix(source, indexes["arsearch"], rng)
+        per_kind = QUERIES_PER_KIND if row["passages"] <= 100_000 else QUERIES_PER_KIND // 3
+        queries = query_mix(source, indexes["arsearch"], rng, per_kind)
         log(f"{size}: {len(queries)} queries …")
-        row["latency"] = latencies(indexes, queries)
-        row["latency_by_kind"] = {
-            kind: latencies({"arsearch": indexes["arsearch"]}, [q for q in queries if q[0] == kind])["arsearch"]
-            for kind in KINDS
-        }
+        row["latency"], row["latency_by_kind"] = latencies(indexes, queries)
     if size == "100k":
         log(f"{size}: cold CLI …")
         row["cold"] = cold_cli(indexes["arsearch"], "الصلاة")
