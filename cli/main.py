@@ -85,7 +85,7 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
     if report is not None:
         _print_warnings(report)
         click.echo(output.format_build(report), err=True)
-    return PassageSearcher(index_dir)
+    return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
 
 
 def _print_warnings(report) -> None:

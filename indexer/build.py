@@ -199,7 +199,7 @@ def update_index(
         report = rebuild_index(Path(source or settings.SOURCE_DIR.value()), index_dir, gazetteer_file, progress, lock_timeout)
         report.reason = "no index yet"
         return report
-    opened = open_index(index_dir)
+    opened = open_index(index_dir, preload=False)
     source = Path(source or opened.manifest.source)
     gazetteer = Gazetteer.load(gazetteer_file)
     if gazetteer.fingerprint != opened.manifest.gazetteer:
@@ -209,7 +209,7 @@ def update_index(
     started = time.perf_counter()
     report = BuildReport(index_dir, source)
     with writer_lock(index_dir, settings.lock_timeout(lock_timeout)):
-        opened = open_index(index_dir)  # re-read under the lock: another writer may have finished
+        opened = open_index(index_dir, preload=False)  # re-read under the lock: another writer may have finished
         manifest = opened.manifest
         words = opened.words
         tagger = Tagger(opened.gazetteer, words)

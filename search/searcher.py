@@ -68,8 +68,9 @@ def _split(value) -> tuple[str, ...]:
 
 
 class PassageSearcher:
-    def __init__(self, index_dir: Path):
-        self.index = open_index(Path(index_dir))
+    def __init__(self, index_dir: Path, preload: bool = True):
+        """``preload=False`` for a searcher that answers one query (see ``indexer.store.open_index``)."""
+        self.index = open_index(Path(index_dir), preload=preload)
         self.gazetteer = self.index.gazetteer
         self.words = self.index.words
         self.compiler = QueryCompiler(self.words, self.gazetteer)
@@ -254,10 +255,10 @@ class PassageSearcher:
 
 def search_passages(index_dir: Path, query: str = "", **options) -> SearchResult:
     """One search on the index in ``index_dir`` (see ``PassageSearcher.search`` for the options)."""
-    with PassageSearcher(index_dir) as searcher:
+    with PassageSearcher(index_dir, preload=False) as searcher:
         return searcher.search(query, **options)
 
 
 def get_passage(index_dir: Path, key: str, context: int = 1) -> list[Passage]:
-    with PassageSearcher(index_dir) as searcher:
+    with PassageSearcher(index_dir, preload=False) as searcher:
         return searcher.passage(key, context)
