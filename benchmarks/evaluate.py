@@ -109,7 +109,7 @@ def analyzer_variant(system: str):
     saved = indexer.build.WordAnalyzer, search.compiler.light10
     indexer.build.WordAnalyzer = ANALYZERS[system]
     if system == "no-stem":
-        search.compiler.light10 = lambda word: word
+        search.compiler.light10 = lambda word, article=True: word
     try:
         yield
     finally:

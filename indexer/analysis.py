@@ -26,9 +26,10 @@ from indexer.folding import WORD_RE, fold_letters, fold_marks
 from indexer.stemming import stem
 
 _TANWEEN_FATH = "\u064B"
+_HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 #: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 
 @lru_cache(maxsize=1)
@@ -75,11 +76,15 @@ class WordAnalyzer:
             exact = fold_letters(marks_folded)
             if marks_folded in self.stopwords or not exact:
                 forms = (exact, None)
-            elif _TANWEEN_FATH in raw and exact.endswith("ا") and len(exact) > 3:
-                # The alif carrying tanween (جهوداً) is case ending, not stem: جهوداً = جهود.
-                forms = (exact, stem(exact[:-1], self.names))
             else:
-                forms = (exact, stem(exact, self.names))
+                # ال after a hamza seat (ألغام, إلغاء) is not the article.
+                article = raw[:1] not in _HAMZA_ALEFS
+                if _TANWEEN_FATH in raw and exact.endswith("ا") and len(exact) > 3:
+                    # The alif carrying tanween (جهوداً) is case ending, not stem: جهوداً = جهود.
+                    exact_stem = exact[:-1]
+                else:
+                    exact_stem = exact
+                forms = (exact, stem(exact_stem, self.names, article))
             if len(self._memo) < 1_000_000:
                 self._memo[raw] = forms
         return forms

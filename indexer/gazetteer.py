@@ -174,10 +174,13 @@ class Gazetteer:
         return {w: canonical_name(w) for w in sorted(words) if len(w) >= 3}
 
     def variant_groups(self) -> list[set[str]]:
-        """Folded single-word spellings that mean the same: curated groups, plus each actor's names."""
+        """Folded single-word spellings that mean the same: curated groups, plus each actor's names.
+
+        An actor's one-word English names join its Arabic ones, so Putin finds بوتين.
+        """
         groups = [{fold(w) for w in g} for g in self.variants]
         for actor in self.actors.values():
-            singles = {fold(n) for n in actor.ar if len(fold_text(n)) == 1}
+            singles = {fold(n) for n in (*actor.ar, *actor.en) if len(fold_text(n)) == 1}
             if len(singles) > 1:
                 groups.append(singles)
         return groups

@@ -22,6 +22,10 @@ _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 #: plus the dual pronoun هما (دعمهما, استعدادهما), which news text uses a lot and light10 misses.
 _SUFFIXES = ("هما", "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
+#: Letters a stem keeps when a two-letter suffix comes off: light10's two would make بيان → بي
+#: (and بيانات → بي), سكان → سك.
+_MIN_STEM_LONG = 3
+
 #: Clitics that may stand before a protected name (longest first).
 _NAME_CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
@@ -32,7 +36,7 @@ _MIN_NAME_AFTER_CLITIC = 4
 WAW_STEMS = (
     "وزار", "وزير", "وزراء", "وكال", "وكيل", "وطن", "وجود", "وجه", "وضع", "وضوح", "وقت", "وقف", "وقع",
     "ولاي", "ولد", "وفد", "وفق", "وفا", "وصل", "وصف", "وثيق", "وثائق", "ورق", "وسط", "وسائل", "وسيل",
-    "وعد", "وحد", "واشنطن", "وحيد", "واقع", "واجب", "وارد", "وظيف", "وزن", "ولي", "وتير", "وداع", "وريث",
+    "وعد", "وحد", "واشنطن", "وصي", "وصا", "وحيد", "واقع", "واجب", "وارد", "وظيف", "وزن", "ولي", "وتير", "وداع", "وريث",
 )
 
 
@@ -74,18 +78,23 @@ def _starts_with_waw_stem(word: str) -> bool:
     return word.startswith(WAW_STEMS)
 
 
-def light10(word: str) -> str:
-    """Plain light10 on a folded word (the guard for a radical و included)."""
-    word = strip_prefix(word)
+def light10(word: str, article: bool = True) -> str:
+    """Plain light10 on a folded word (the guard for a radical و included).
+
+    ``article=False`` leaves a leading ال alone: in ألغام or إلغاء it is alef-hamza + lam, not the
+    article, which only the unfolded spelling shows.
+    """
+    if article or not word.startswith("ال"):
+        word = strip_prefix(word)
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (_MIN_STEM_LONG if len(suffix) > 1 else 2):
             word = word[: -len(suffix)]
     return word
 
 
-def stem(folded: str, names: dict[str, str]) -> str:
+def stem(folded: str, names: dict[str, str], article: bool = True) -> str:
     """The stem a folded word is indexed under: a protected name as is, anything else by light10."""
     name = protected_lookup(folded, names)
     if name is not None:
         return name
-    return light10(folded)
+    return light10(folded, article)

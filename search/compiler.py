@@ -190,6 +190,8 @@ class QueryCompiler:
         weak: set[str] = set()
         weak_exact: set[str] = set()
         if name is None:
+            # Typed without its hamza, الغام may be ألغام, whose ال is not the article.
+            weak.add(light10(exact, article=False))
             for bare in _bare_forms(exact):
                 weak.add(light10(bare))
                 weak.update(light10(clitic + bare) for clitic in BARE_CLITICS)

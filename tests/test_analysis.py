@@ -86,6 +86,11 @@ def test_stop_words(words, word, is_stop):
         pytest.param("الروسية", "روس", id="adjective-feminine"),
         pytest.param("الروسي", "روس", id="adjective-masculine"),
         pytest.param("جهوداً", "جهود", id="tanween-alif-is-case-ending"),
+        pytest.param("بيانات", "بيان", id="plural-suffix-leaves-three-letters"),
+        pytest.param("بيان", "بيان", id="an-of-bayan-is-stem"),
+        pytest.param("ألغام", "الغام", id="alef-hamza-lam-is-not-the-article"),
+        pytest.param("الألغام", "الغام", id="article-before-alef-hamza-lam"),
+        pytest.param("وصية", "وص", id="radical-waw-of-wasiyya-kept"),
     ],
 )
 def test_stems(words, word, stem):

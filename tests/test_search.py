@@ -36,6 +36,10 @@ def marked_words(hit) -> list[str]:
         pytest.param("الازمة", {3, 7, 8, 11}, 3, "للأزمة", id="hamza-dropped-article"),
         pytest.param("ازمات", {3, 7, 8, 11}, 7, "الأزمة", id="plural-finds-singular"),
         pytest.param("الأميركي", {8}, 8, "الأمريكي", id="spelling-variant-of-an-adjective"),
+        pytest.param("Putin", {1, 6, 7}, 6, "بوتين", id="english-name-finds-arabic"),
+        pytest.param("zakharova", {11, 12, 13}, 12, "زاخاروفا", id="english-name-lowercase"),
+        pytest.param("الغام", {10}, 10, "الألغام", id="hamza-dropped-before-lam"),
+        pytest.param("ألغام", {10}, 10, "الألغام", id="alef-lam-is-not-the-article"),
         pytest.param("الأمريكية", {8}, 8, "الأمريكي", id="feminine-finds-masculine"),
     ],
 )
