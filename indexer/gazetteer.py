@@ -41,8 +41,20 @@ class Role:
         return (not self.start or self.start <= day) and (not self.end or day <= self.end)
 
 
+class _Labelled:
+    """Display labels of a gazetteer entry: its first English and first Arabic name."""
+
+    @property
+    def label(self) -> str:
+        return self.en[0] if self.en else self.id
+
+    @property
+    def label_ar(self) -> str:
+        return self.ar[0] if self.ar else ""
+
+
 @dataclass(frozen=True)
-class Actor:
+class Actor(_Labelled):
     id: str
     kind: str
     ar: tuple[str, ...]
@@ -51,29 +63,13 @@ class Actor:
     roles: tuple[Role, ...] = ()
     adjectives: tuple[str, ...] = ()
 
-    @property
-    def label(self) -> str:
-        return self.en[0] if self.en else self.id
-
-    @property
-    def label_ar(self) -> str:
-        return self.ar[0] if self.ar else ""
-
 
 @dataclass(frozen=True)
-class Topic:
+class Topic(_Labelled):
     id: str
     ar: tuple[str, ...]
     en: tuple[str, ...]
     terms: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return self.en[0] if self.en else self.id
-
-    @property
-    def label_ar(self) -> str:
-        return self.ar[0] if self.ar else ""
 
 
 @dataclass(frozen=True)

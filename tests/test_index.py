@@ -167,22 +167,3 @@ def test_progress_is_reported_per_file(seed_dir, tmp_path):
     rebuild_index(seed_dir, tmp_path / "index", progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 2), (2, 2)]
 
-
-def test_rebuild_on_two_cores_gives_the_same_index(seed_dir, tmp_path, monkeypatch):
-    """The forked-writers path (normally only for corpora of megabytes) against the one-process path."""
-    from indexer import parallel
-
-    for n in range(6):
-        (seed_dir / f"extra{n}.txt").write_text(f"زار لافروف أنقرة للمرة {n}.\nوبحث بوتين الأزمة السورية.", encoding="utf-8")
-    one = tmp_path / "one"
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 10**12)
-    single = rebuild_index(seed_dir, one)
-    two = tmp_path / "two"
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    assert parallel.split_points(seed_dir, procs=2)  # the corpus really is split
-    forked = rebuild_index(seed_dir, two)
-    assert (forked.passages, forked.added) == (single.passages, single.added) == (25, 7)
-    for query in ("لافروف", "سوريا", "بوتين", "الأزمة"):
-        assert _keys(one, query) == _keys(two, query), query
-    with PassageSearcher(two) as s:
-        assert s.stats().passages == 25
