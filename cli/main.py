@@ -80,7 +80,7 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
     source = settings.SOURCE_DIR.value(source_dir)
     with output.progress_bar("Building index") as progress:
         if not index_exists(index_dir):
-            click.echo(f"arsearch: no index in {index_dir} yet; building it from {source} (first use)…", err=True)
+            click.echo(f"arsearch: no index yet in {index_dir}/; building it from {source}/ (first use)…", err=True)
         report = ensure_index(index_dir, source, progress=progress)
     if report is not None:
         _print_warnings(report)
