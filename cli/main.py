@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from cli import output
+from cli.first_use import build_on_first_use, print_warnings
 from cli.serve import serve_command
 from indexer import settings
-from indexer.build import ensure_index, index_exists, rebuild_index, update_index
+from indexer.build import rebuild_index, update_index
 from indexer.errors import ArsearchError
 from search import PassageSearcher
 from search.searcher import DEFAULT_LIMIT
@@ -77,23 +78,8 @@ def cli():
 def _searcher(index_dir, source_dir=None) -> PassageSearcher:
     """Open the index, building it from the corpus on first use (and saying so on stderr)."""
     index_dir = settings.INDEX_DIR.value(index_dir)
-    source = settings.SOURCE_DIR.value(source_dir)
-    with output.progress_bar("Building index") as progress:
-        if not index_exists(index_dir):
-            click.echo(f"arsearch: no index yet in {index_dir}/; building it from {source}/ (first use)…", err=True)
-        report = ensure_index(index_dir, source, progress=progress)
-    if report is not None:
-        _print_warnings(report)
-        click.echo(output.format_build(report), err=True)
+    build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir))
     return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
-
-
-def _print_warnings(report) -> None:
-    for warning in report.read.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if report.read.skipped:
-        names = ", ".join(report.read.skipped[:5]) + (" …" if len(report.read.skipped) > 5 else "")
-        click.echo(f"skipped {len(report.read.skipped)} files that are not .txt or .jsonl: {names}", err=True)
 
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
@@ -161,7 +147,7 @@ def index_command(source_dir, index_dir, gazetteer_file):
     index_dir = settings.INDEX_DIR.value(index_dir)
     with output.progress_bar("Indexing") as progress:
         report = update_index(index_dir, source_dir, gazetteer_file, progress=progress)
-    _print_warnings(report)
+    print_warnings(report)
     click.echo(output.format_build(report))
 
 
@@ -180,7 +166,7 @@ def rebuild_command(source_dir, index_dir, gazetteer_file):
     source = settings.SOURCE_DIR.value(source_dir)
     with output.progress_bar("Rebuilding") as progress:
         report = rebuild_index(source, index_dir, gazetteer_file, progress=progress)
-    _print_warnings(report)
+    print_warnings(report)
     click.echo(output.format_build(report))
 
 

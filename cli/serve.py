@@ -7,9 +7,8 @@ itself says how to build it (and answers 503 until then).
 
 import click
 
-from cli import output
+from cli.first_use import build_on_first_use
 from indexer import settings
-from indexer.build import ensure_index, index_exists
 from indexer.errors import ArsearchError
 
 #: Where the page listens unless told otherwise: this machine only.
@@ -43,15 +42,10 @@ def serve_command(index_dir, source_dir, host, port):
 
     index_dir = settings.INDEX_DIR.value(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
-    if not index_exists(index_dir):
-        click.echo(f"arsearch: no index in {index_dir} yet; building it from {source} (first use)…", err=True)
-        try:
-            report = ensure_index(index_dir, source)
-        except ArsearchError as e:
-            click.echo(f"warning: {e}; the page will say how to build the index", err=True)
-        else:
-            if report is not None:
-                click.echo(output.format_build(report), err=True)
+    try:
+        build_on_first_use(index_dir, source)
+    except ArsearchError as e:
+        click.echo(f"warning: {e}; the page will say how to build the index", err=True)
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: anyone who can reach it can search the index", err=True)
     server = make_server(host, port, create_app(index_dir, source), threaded=True)
