@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from indexer.build import rebuild_index
+from indexer.build import rebuild_index, update_index
 from web import create_app
 
 from .conftest import SEED_ID
@@ -184,6 +184,17 @@ def test_rebuilt_index_is_picked_up(tmp_path, seed_dir):
     assert client.get("/?q=سورية").status_code == 503
     rebuild_index(seed_dir, index)
     assert client.get("/?q=سورية").status_code == 200
+
+
+def test_updated_index_is_picked_up(tmp_path, seed_dir):
+    """`arsearch index` commits into the same generation: the page must not keep a stale searcher."""
+    index = tmp_path / "index"
+    rebuild_index(seed_dir, index)
+    client = create_app(index).test_client()
+    assert json.loads(client.get("/api/search?q=زيلينسكي").get_data(as_text=True))["total"] == 0
+    (seed_dir / "kyiv.txt").write_text("التقى زيلينسكي وفداً أوروبياً في كييف.", encoding="utf-8")
+    update_index(index, seed_dir)
+    assert json.loads(client.get("/api/search?q=زيلينسكي").get_data(as_text=True))["total"] == 1
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,8 @@ SECURITY_HEADERS = {
 
 
 class IndexHandle:
-    """One open searcher, reopened when the index is rebuilt (CURRENT changes); one search at a time."""
+    """One open searcher, reopened when the index changes — rebuilt (CURRENT moves) or updated in place
+    by `arsearch index` (a new Whoosh commit) — never refreshed in place; one search at a time."""
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
@@ -47,7 +48,9 @@ class IndexHandle:
     def searcher(self):
         with self._lock:
             generation = current_generation(self.index_dir)
-            if self._searcher is not None and self._searcher.index.generation != generation:
+            if self._searcher is not None and (
+                self._searcher.index.generation != generation or not self._searcher.searcher.up_to_date()
+            ):
                 self._searcher.close()
                 self._searcher = None
             if self._searcher is None:
