@@ -45,7 +45,8 @@ class WordPlan:
     """What one positive word (or phrase, prefix, fuzzy term) of the query matches, as typed.
 
     The union of all of them is the ``MatchPlan``; kept per word so that a hit can be explained
-    ("typed سوريا → matched سورية"). ``variants`` and ``weak`` say why a form matched.
+    ("typed سوريا → matched سورية"). Which set a form is in (``exact`` or ``weak_exact``, ``stems``
+    or ``weak``) says why it matched.
     """
 
     typed: str
@@ -85,6 +86,14 @@ class MatchPlan:
             for w in owners:
                 w.pending = None
         self.expandable = []
+
+
+def phrase_starts(tokens, phrase: list[set[str]]):
+    """Where a quoted phrase (allowed exact forms per position) runs in a passage's words."""
+    n = len(phrase)
+    for i in range(len(tokens) - n + 1):
+        if all(tokens[i + j].exact in phrase[j] for j in range(n)):
+            yield i
 
 
 @dataclass

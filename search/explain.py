@@ -8,7 +8,7 @@ explanation names exactly the marked words ("typed سوريا → matched سور
 """
 
 from indexer.analysis import Word, WordAnalyzer
-from search.compiler import MatchPlan, WordPlan
+from search.compiler import MatchPlan, WordPlan, phrase_starts
 from search.results import MatchedForm, MatchedWord
 
 
@@ -20,9 +20,8 @@ def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan) -> tuple[Matc
         found: dict[str, str] = {}  # passage word as written -> how; insertion order is reading order
         if word_plan.phrase:
             n = len(word_plan.phrase)
-            for i in range(len(tokens) - n + 1):
-                if all(tokens[i + j].exact in word_plan.phrase[j] for j in range(n)):
-                    found.setdefault(text[tokens[i].start : tokens[i + n - 1].end], "phrase")
+            for i in phrase_starts(tokens, word_plan.phrase):
+                found.setdefault(text[tokens[i].start : tokens[i + n - 1].end], "phrase")
         else:
             for token in tokens:
                 how = _how(word_plan, token)

@@ -7,7 +7,7 @@ punctuation are never marked.
 """
 
 from indexer.analysis import WordAnalyzer
-from search.compiler import MatchPlan
+from search.compiler import MatchPlan, phrase_starts
 from search.results import Snippet
 
 #: Longest snippet, in characters; passages up to this length are shown whole.
@@ -20,11 +20,8 @@ def highlight_spans(text: str, words: WordAnalyzer, plan: MatchPlan) -> list[tup
         (t.exact in plan.exact) or (t.stem is not None and t.stem in plan.stems) for t in tokens
     ]
     for phrase in plan.phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(tokens[i + j].exact in phrase[j] for j in range(n)):
-                for j in range(n):
-                    marked[i + j] = True
+        for i in phrase_starts(tokens, phrase):
+            marked[i : i + len(phrase)] = [True] * len(phrase)
     spans: list[tuple[int, int]] = []
     for token, is_marked in zip(tokens, marked, strict=True):
         if not is_marked:
