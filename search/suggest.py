@@ -10,7 +10,8 @@ gazetteer's names, by an edit distance that knows how Arabic is misspelt and tra
   ت/ط, س/ص/ث, ز/ذ/ظ, د/ض, ؤ/و, ئ/ي);
 * any other missing, extra, substituted or swapped letter costs one edit.
 
-A Latin word that spells an actor's English name (putin, Macron) is offered the Arabic name. Each
+A Latin word close to an actor's English name (putn, Macrn) is offered the Arabic name (an exact
+English name already searches as the Arabic one). Each
 candidate query is run with the same filters; only those that find more passages than the original
 are returned, best (fewest edits, then most passages) first. The CLI and the web page only format them.
 """
