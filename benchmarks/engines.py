@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.corpus import read_articles
+from arsearch.indexer.corpus import read_articles
 
 ENGINES = ("arsearch", "whoosh", "fts5")
 #: Same pooling memory as arsearch's writer (indexer.settings.WRITER_LIMIT_MB).
@@ -56,7 +56,7 @@ def _peer_parts(query: str) -> tuple[list[str], list[str]]:
 
 # --- building ------------------------------------------------------------------------------------
 def build_arsearch(source: Path, out: Path, **kw) -> int:
-    from indexer.build import rebuild_index
+    from arsearch.indexer.build import rebuild_index
 
     return rebuild_index(Path(source), Path(out), **kw).passages
 
@@ -107,12 +107,12 @@ class ArsearchEngine:
     name = "arsearch"
 
     def __init__(self, index_dir: Path):
-        from search import PassageSearcher
+        from arsearch.search import PassageSearcher
 
         self.searcher = PassageSearcher(Path(index_dir))
 
     def search(self, query: str, limit: int = 10) -> tuple[list[str], int]:
-        from indexer.errors import QueryError
+        from arsearch.indexer.errors import QueryError
 
         try:
             result = self.searcher.search(query, limit=limit)

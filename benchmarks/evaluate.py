@@ -37,10 +37,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer.analysis import WordAnalyzer
+
 from benchmarks import metrics
 from benchmarks.corpus import build_eval_tafsir
 from benchmarks.engines import SEARCHERS, build_fts5, build_whoosh
-from indexer.analysis import WordAnalyzer
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -103,22 +104,22 @@ ANALYZERS = {"arsearch": WordAnalyzer, "no-stem": NoStemWordAnalyzer, "no-names"
 @contextlib.contextmanager
 def analyzer_variant(system: str):
     """Index and search with the variant's word analyzer (and, for no-stem, no query-time stemming)."""
-    import indexer.build
-    import search.compiler
+    from arsearch.indexer import build as indexer_build
+    from arsearch.search import compiler as search_compiler
 
-    saved = indexer.build.WordAnalyzer, search.compiler.light10
-    indexer.build.WordAnalyzer = ANALYZERS[system]
+    saved = indexer_build.WordAnalyzer, search_compiler.light10
+    indexer_build.WordAnalyzer = ANALYZERS[system]
     if system == "no-stem":
-        search.compiler.light10 = lambda word, article=True: word
+        search_compiler.light10 = lambda word, article=True: word
     try:
         yield
     finally:
-        indexer.build.WordAnalyzer, search.compiler.light10 = saved
+        indexer_build.WordAnalyzer, search_compiler.light10 = saved
 
 
 def build_system(system: str, source: Path, out: Path) -> None:
     if system in ANALYZERS:
-        from indexer.build import rebuild_index
+        from arsearch.indexer.build import rebuild_index
 
         with analyzer_variant(system):
             rebuild_index(source, out)
@@ -155,10 +156,10 @@ def _mean(rows: list[dict[str, float]], metric: str) -> float:
 # --- word lists ------------------------------------------------------------------------------------
 def word_list_scores() -> dict[str, str]:
     """Family recall and strict merges of each analyzer on the shared word lists."""
-    from indexer.analysis import load_stopwords
-    from indexer.gazetteer import Gazetteer
-    from search.compiler import QueryCompiler
-    from search.wordlists import read_families, read_pairs, score_word_lists
+    from arsearch.indexer.analysis import load_stopwords
+    from arsearch.indexer.gazetteer import Gazetteer
+    from arsearch.search.compiler import QueryCompiler
+    from arsearch.search.wordlists import read_families, read_pairs, score_word_lists
 
     gazetteer = Gazetteer.load()
     out = {}

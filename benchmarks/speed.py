@@ -111,8 +111,9 @@ def run_build(engine: str, source: Path, out: Path) -> dict:
 
 def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
     """(kind, query) pairs drawn from the corpus: words as written there, diacritics taken off."""
+    from arsearch.search import PassageSearcher
+
     from benchmarks.engines import passages
-    from search import PassageSearcher
 
     texts = [t for _, t in passages(source)]
     sample = rng.sample(texts, min(20_000, len(texts)))
@@ -168,7 +169,7 @@ def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]]) -> tuple
 
 def _arsearch_cmd() -> list[str]:
     # What the `arsearch` console script runs, resolved like the rest of this run (PYTHONPATH included).
-    return [sys.executable, "-m", "cli"]
+    return [sys.executable, "-m", "arsearch"]
 
 
 def _wall(cmd: list[str], runs: int = COLD_RUNS) -> float:

@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import click
-
-from cli import output
-from indexer.build import ensure_index, index_exists
+from arsearch.cli import output
+from arsearch.indexer.build import ensure_index, index_exists
 
 
 def build_on_first_use(index_dir: Path, source: Path) -> None:

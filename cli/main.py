@@ -8,16 +8,15 @@ import sys
 from pathlib import Path
 
 import click
-
-from cli import output
-from cli.first_use import build_on_first_use, print_warnings
-from cli.serve import serve_command
-from indexer import settings
-from indexer.build import rebuild_index, update_index
-from indexer.errors import ArsearchError
-from search import PassageSearcher
-from search.searcher import DEFAULT_LIMIT
-from search.suggest import with_suggestions
+from arsearch.cli import output
+from arsearch.cli.first_use import build_on_first_use, print_warnings
+from arsearch.cli.serve import serve_command
+from arsearch.indexer import settings
+from arsearch.indexer.build import rebuild_index, update_index
+from arsearch.indexer.errors import ArsearchError
+from arsearch.search import PassageSearcher
+from arsearch.search.searcher import DEFAULT_LIMIT
+from arsearch.search.suggest import with_suggestions
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2

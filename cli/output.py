@@ -9,9 +9,8 @@ import unicodedata
 from contextlib import contextmanager
 
 import click
+from arsearch.search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
 from bidi import get_display
-
-from search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
 
 #: How many actors/topics the summary line names.
 SUMMARY_FACETS = 5

@@ -6,10 +6,9 @@ itself says how to build it (and answers 503 until then).
 """
 
 import click
-
-from cli.first_use import build_on_first_use
-from indexer import settings
-from indexer.errors import ArsearchError
+from arsearch.cli.first_use import build_on_first_use
+from arsearch.indexer import settings
+from arsearch.indexer.errors import ArsearchError
 
 #: Where the page listens unless told otherwise: this machine only.
 DEFAULT_HOST = "127.0.0.1"
@@ -36,9 +35,8 @@ def serve_command(index_dir, source_dir, host, port):
       arsearch serve            # then open http://127.0.0.1:8000/
       arsearch serve --index index --port 8080
     """
+    from arsearch.web import create_app
     from werkzeug.serving import make_server
-
-    from web import create_app
 
     index_dir = settings.INDEX_DIR.value(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)

@@ -18,12 +18,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from arsearch.indexer.folding import WORD_RE, fold_letters, fold_marks
+from arsearch.indexer.stemming import stem
 from whoosh.analysis import Analyzer, Token
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
-
-from indexer.folding import WORD_RE, fold_letters, fold_marks
-from indexer.stemming import stem
 
 _TANWEEN_FATH = "\u064B"
 _HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
@@ -35,7 +34,7 @@ ANALYZER_VERSION = 3
 @lru_cache(maxsize=1)
 def load_stopwords() -> frozenset[str]:
     """The shipped stop list, folded with stage 1 only (so على is a stop word and علي is not)."""
-    text = resources.files("indexer.data").joinpath("stopwords_ar.txt").read_text("utf-8")
+    text = resources.files("arsearch.indexer.data").joinpath("stopwords_ar.txt").read_text("utf-8")
     words = set()
     for line in text.splitlines():
         if line.startswith("#"):

@@ -10,15 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from indexer import parallel, settings
-from indexer.analysis import WordAnalyzer, load_stopwords
-from indexer.corpus import Article, ReadReport, corpus_files, read_articles
-from indexer.errors import CorpusError
-from indexer.gazetteer import Gazetteer
-from indexer.schema import make_schema
-from indexer.store import (
+from arsearch.indexer import parallel, settings
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.corpus import Article, ReadReport, corpus_files, read_articles
+from arsearch.indexer.errors import CorpusError
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.schema import make_schema
+from arsearch.indexer.store import (
     GAZETTEER,
     MANIFEST,
     Manifest,
@@ -29,7 +27,8 @@ from indexer.store import (
     write_atomically,
     writer_lock,
 )
-from indexer.tagging import Tagger
+from arsearch.indexer.tagging import Tagger
+from whoosh import index as whoosh_index
 
 #: Called as progress(files_read, files_total) while the corpus is read.
 Progress = Callable[[int, int], None]

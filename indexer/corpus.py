@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.errors import CorpusError
+from arsearch.indexer.errors import CorpusError
 
 #: File kinds the reader understands; anything else is counted as skipped.
 SUFFIXES = (".txt", ".jsonl")

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from indexer.errors import GazetteerError, QueryError
-from indexer.folding import fold, fold_text
-from indexer.stemming import canonical_name
+from arsearch.indexer.errors import GazetteerError, QueryError
+from arsearch.indexer.folding import fold, fold_text
+from arsearch.indexer.stemming import canonical_name
 
 #: Words of person names that are titles or ordinary words, not names (الرئيس بشار الأسد, الشيخ تميم).
 _TITLE_WORDS = frozenset(fold(w) for w in "الرئيس الملك الأمير الشيخ السيد السيدة الثاني الأول".split())
@@ -82,7 +82,7 @@ class Gazetteer:
     @classmethod
     def load(cls, extra: Path | None = None) -> "Gazetteer":
         """The shipped gazetteer, merged with a user's file when one is given."""
-        data = resources.files("indexer.data")
+        data = resources.files("arsearch.indexer.data")
         base = _parse(data.joinpath("gazetteer.toml").read_text("utf-8"), "gazetteer.toml")
         variants = _parse(data.joinpath("variants.toml").read_text("utf-8"), "variants.toml")
         gaz = cls.from_dict(base, variants.get("groups", []), "gazetteer.toml")

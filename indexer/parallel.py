@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
+from arsearch.indexer.errors import ArsearchError
 from whoosh.writing import SegmentWriter
-
-from indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
-from indexer.errors import ArsearchError
 
 #: Processes a full rebuild uses: both cores of a small machine, never more than it has.
 REBUILD_PROCS = min(2, os.cpu_count() or 1)

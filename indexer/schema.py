@@ -7,12 +7,12 @@ The passage number is only shown, never searched or sorted on, so it is stored a
 NUMERIC field would add eight trie terms to every passage: a tenth of all postings).
 """
 
+from arsearch.indexer.analysis import ArabicAnalyzer, WordAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import ArabicAnalyzer, WordAnalyzer
-
-#: Bumped whenever fields change: an index with another version must be rebuilt.
-SCHEMA_VERSION = 2
+#: Bumped whenever fields change (or the pickled analyzer classes move): an index with another
+#: version must be rebuilt.
+SCHEMA_VERSION = 3
 
 #: Field boosts for BM25F: a title word says less about a passage than the same word in it.
 TITLE_BOOST = 0.4

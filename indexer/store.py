@@ -22,13 +22,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arsearch.indexer.analysis import ANALYZER_VERSION
+from arsearch.indexer.errors import IndexCorruptError, IndexLockedError, IndexMissingError, IndexVersionError
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.schema import SCHEMA_VERSION
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-
-from indexer.analysis import ANALYZER_VERSION
-from indexer.errors import IndexCorruptError, IndexLockedError, IndexMissingError, IndexVersionError
-from indexer.gazetteer import Gazetteer
-from indexer.schema import SCHEMA_VERSION
 
 CURRENT = "CURRENT"
 MANIFEST = "arsearch.json"

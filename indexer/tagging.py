@@ -13,9 +13,9 @@ mentions.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from indexer.analysis import WordAnalyzer
-from indexer.corpus import Article
-from indexer.gazetteer import Gazetteer, Role
+from arsearch.indexer.analysis import WordAnalyzer
+from arsearch.indexer.corpus import Article
+from arsearch.indexer.gazetteer import Gazetteer, Role
 
 _CLITICS = "وفبلك"
 #: The word for "counterpart" (نظيره الفرنسي = his French counterpart), as a stem.

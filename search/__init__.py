@@ -3,8 +3,8 @@
 ``search_passages`` is the one entry point the CLI (and anything else) calls.
 """
 
-from search.results import Facets, Hit, Passage, SearchResult, Snippet
-from search.searcher import PassageSearcher, get_passage, search_passages
+from arsearch.search.results import Facets, Hit, Passage, SearchResult, Snippet
+from arsearch.search.searcher import PassageSearcher, get_passage, search_passages
 
 __all__ = [
     "Facets",

@@ -16,14 +16,13 @@ the original words that matched, whatever form the user typed.
 
 from dataclasses import dataclass, field
 
+from arsearch.indexer.analysis import WordAnalyzer
+from arsearch.indexer.errors import QueryError
+from arsearch.indexer.folding import WORD_RE, fold
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
+from arsearch.search import parser as qp
 from whoosh import query as wq
-
-from indexer.analysis import WordAnalyzer
-from indexer.errors import QueryError
-from indexer.folding import WORD_RE, fold
-from indexer.gazetteer import Gazetteer
-from indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
-from search import parser as qp
 
 #: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
 EXACT_BOOST = 1.5

@@ -7,9 +7,9 @@ query words that claim it, with the reason. The plan is the one that marks the s
 explanation names exactly the marked words ("typed سوريا → matched سورية, a spelling variant").
 """
 
-from indexer.analysis import Word, WordAnalyzer
-from search.compiler import MatchPlan, WordPlan, phrase_starts
-from search.results import MatchedForm, MatchedWord
+from arsearch.indexer.analysis import Word, WordAnalyzer
+from arsearch.search.compiler import MatchPlan, WordPlan, phrase_starts
+from arsearch.search.results import MatchedForm, MatchedWord
 
 
 def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan) -> tuple[MatchedWord, ...]:

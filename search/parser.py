@@ -15,7 +15,7 @@ message that says what to fix — never a traceback.
 import re
 from dataclasses import dataclass, field
 
-from indexer.errors import QueryError
+from arsearch.indexer.errors import QueryError
 
 
 @dataclass(frozen=True)

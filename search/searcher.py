@@ -9,17 +9,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer.errors import NotFoundError, QueryError
+from arsearch.indexer.store import open_index
+from arsearch.search.compiler import QueryCompiler
+from arsearch.search.explain import explain_match
+from arsearch.search.parser import parse_query
+from arsearch.search.results import Facets, Hit, Passage, SearchResult
+from arsearch.search.snippets import highlight_spans, make_snippet
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.scoring import BM25F
-
-from indexer.errors import NotFoundError, QueryError
-from indexer.store import open_index
-from search.compiler import QueryCompiler
-from search.explain import explain_match
-from search.parser import parse_query
-from search.results import Facets, Hit, Passage, SearchResult
-from search.snippets import highlight_spans, make_snippet
 
 #: How many hits a page holds unless asked otherwise.
 DEFAULT_LIMIT = 10

@@ -6,9 +6,9 @@ when it is part of a run that matches a quoted phrase. Marks are word spans, so 
 punctuation are never marked.
 """
 
-from indexer.analysis import WordAnalyzer
-from search.compiler import MatchPlan, phrase_starts
-from search.results import Snippet
+from arsearch.indexer.analysis import WordAnalyzer
+from arsearch.search.compiler import MatchPlan, phrase_starts
+from arsearch.search.results import Snippet
 
 #: Longest snippet, in characters; passages up to this length are shown whole.
 SNIPPET_CHARS = 280

@@ -22,13 +22,12 @@ import unicodedata
 import weakref
 from dataclasses import dataclass, replace
 
+from arsearch.indexer.errors import QueryError
+from arsearch.indexer.folding import WORD_RE, fold
+from arsearch.indexer.stemming import strip_prefix
+from arsearch.search import parser as qp
+from arsearch.search.results import SearchResult, Suggestion
 from whoosh import query as wq
-
-from indexer.errors import QueryError
-from indexer.folding import WORD_RE, fold
-from indexer.stemming import strip_prefix
-from search import parser as qp
-from search.results import SearchResult, Suggestion
 
 #: A query finding this many passages or fewer gets suggestions.
 FEW_HITS = 2

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import permutations
 from pathlib import Path
 
-from search.compiler import QueryCompiler, word_finds
+from arsearch.search.compiler import QueryCompiler, word_finds
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from indexer.build import rebuild_index
-from search import PassageSearcher
+from arsearch.indexer.build import rebuild_index
+from arsearch.search import PassageSearcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -38,7 +37,7 @@ def searcher(seed_index):
 
 @pytest.fixture(scope="session")
 def seed_passages() -> list[str]:
-    from indexer.corpus import read_articles
+    from arsearch.indexer.corpus import read_articles
 
     (article,) = list(read_articles(SEEDS))
     return list(article.paragraphs)

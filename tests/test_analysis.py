@@ -1,11 +1,10 @@
 """The analyzer: tokens, folding, stop words, stems and offsets, on the real Arabic of the seed."""
 
 import pytest
-
-from indexer.analysis import WordAnalyzer, load_stopwords
-from indexer.folding import fold
-from indexer.gazetteer import Gazetteer
-from indexer.stemming import light10
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.folding import fold
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.stemming import light10
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from web import create_app
+from arsearch.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags for a root, headless, offline Chromium (no background connections to Google's hosts).

@@ -3,10 +3,9 @@
 import json
 
 import pytest
+from arsearch.cli.main import cli
+from arsearch.indexer.store import current_generation, writer_lock
 from click.testing import CliRunner
-
-from cli.main import cli
-from indexer.store import current_generation, writer_lock
 
 from .conftest import SEED_ID
 

@@ -2,7 +2,7 @@
 
 import json
 
-from indexer.corpus import ReadReport, read_articles, split_paragraphs
+from arsearch.indexer.corpus import ReadReport, read_articles, split_paragraphs
 
 from .conftest import SEED_ID, SEEDS
 

@@ -3,10 +3,9 @@
 import json
 
 import pytest
+from arsearch.cli.main import cli
+from arsearch.cli.output import bidi_lines
 from click.testing import CliRunner
-
-from cli.main import cli
-from cli.output import bidi_lines
 
 
 def explained(hit) -> dict[str, list[tuple[str, str]]]:

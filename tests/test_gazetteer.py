@@ -1,9 +1,8 @@
 """The gazetteer: shipped data, user overrides, resolving what users type."""
 
 import pytest
-
-from indexer.errors import GazetteerError, QueryError
-from indexer.gazetteer import Gazetteer
+from arsearch.indexer.errors import GazetteerError, QueryError
+from arsearch.indexer.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,17 @@ import json
 import shutil
 
 import pytest
-
-from indexer import build
-from indexer.build import rebuild_index, update_index
-from indexer.errors import (
+from arsearch.indexer import build
+from arsearch.indexer.build import rebuild_index, update_index
+from arsearch.indexer.errors import (
     CorpusError,
     IndexCorruptError,
     IndexLockedError,
     IndexMissingError,
     IndexVersionError,
 )
-from indexer.store import MANIFEST, current_generation, open_index, writer_lock
-from search import PassageSearcher, search_passages
+from arsearch.indexer.store import MANIFEST, current_generation, open_index, writer_lock
+from arsearch.search import PassageSearcher, search_passages
 
 from .conftest import SEED_ID
 

@@ -3,10 +3,9 @@
 import json
 
 import pytest
-
-from indexer import parallel
-from indexer.build import rebuild_index
-from search import PassageSearcher
+from arsearch.indexer import parallel
+from arsearch.indexer.build import rebuild_index
+from arsearch.search import PassageSearcher
 
 from .conftest import SEEDS
 

@@ -1,10 +1,9 @@
 """Search on the seed: which passages come back, in what order, and what is marked."""
 
 import pytest
-
-from indexer.build import rebuild_index
-from indexer.errors import QueryError
-from search import PassageSearcher
+from arsearch.indexer.build import rebuild_index
+from arsearch.indexer.errors import QueryError
+from arsearch.search import PassageSearcher
 
 from .conftest import SEED_ID
 

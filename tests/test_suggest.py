@@ -4,10 +4,9 @@ import json
 import math
 
 import pytest
+from arsearch.cli.main import cli
+from arsearch.search.suggest import CHEAP, suggest_queries, weighted_distance, with_suggestions
 from click.testing import CliRunner
-
-from cli.main import cli
-from search.suggest import CHEAP, suggest_queries, weighted_distance, with_suggestions
 
 
 def suggestions(searcher, query, **filters):

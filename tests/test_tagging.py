@@ -1,11 +1,10 @@
 """Tagging seed passages with actors (explicit and inferred) and topics."""
 
 import pytest
-
-from indexer.analysis import WordAnalyzer, load_stopwords
-from indexer.corpus import Article, read_articles
-from indexer.gazetteer import Gazetteer
-from indexer.tagging import Tagger
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.corpus import Article, read_articles
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.tagging import Tagger
 
 from .conftest import SEEDS
 

@@ -4,11 +4,10 @@ import json
 import re
 
 import pytest
+from arsearch.cli.main import cli
+from arsearch.indexer.build import rebuild_index, update_index
+from arsearch.web import create_app
 from click.testing import CliRunner
-
-from cli.main import cli
-from indexer.build import rebuild_index, update_index
-from web import create_app
 
 from .conftest import SEED_ID
 
@@ -153,7 +152,7 @@ def test_a_crash_is_a_plain_500_page(seed_index, monkeypatch):
         raise RuntimeError("secret detail")
 
     client = create_app(seed_index).test_client()
-    monkeypatch.setattr("search.PassageSearcher.search", crash)
+    monkeypatch.setattr("arsearch.search.PassageSearcher.search", crash)
     response = client.get("/?q=سورية")
     assert response.status_code == 500
     html = response.get_data(as_text=True)

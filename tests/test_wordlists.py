@@ -1,9 +1,9 @@
 """Analyzer quality on the shared hand-made word lists, with the floor this analyzer reaches."""
 
-from indexer.analysis import WordAnalyzer, load_stopwords
-from indexer.gazetteer import Gazetteer
-from search.compiler import QueryCompiler, word_finds
-from search.wordlists import score_word_lists
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.search.compiler import QueryCompiler, word_finds
+from arsearch.search.wordlists import score_word_lists
 
 from .conftest import DATA
 

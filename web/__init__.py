@@ -5,6 +5,6 @@ shows Arabic as its readers expect and lets them narrow a search by clicking an 
 ``create_app`` builds the Flask app; ``arsearch serve`` (cli/serve.py) runs it on loopback.
 """
 
-from web.app import create_app
+from arsearch.web.app import create_app
 
 __all__ = ["create_app"]

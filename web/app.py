@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from arsearch.indexer.errors import ArsearchError, IndexMissingError, NotFoundError, QueryError
+from arsearch.indexer.store import current_generation
+from arsearch.search import PassageSearcher
+from arsearch.search.suggest import with_suggestions
+from arsearch.web import render
+from arsearch.web.state import SearchState, parse_number
 from flask import Flask, Response, render_template, request, url_for
-
-from indexer.errors import ArsearchError, IndexMissingError, NotFoundError, QueryError
-from indexer.store import current_generation
-from search import PassageSearcher
-from search.suggest import with_suggestions
-from web import render
-from web.state import SearchState, parse_number
 
 #: Neighbouring passages shown on each side in the passage view.
 PASSAGE_CONTEXT = 2

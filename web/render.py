@@ -4,7 +4,7 @@ Templates never build HTML from strings: a snippet becomes (text, marked) pairs 
 autoescaping writes every piece, so corpus text can never inject markup.
 """
 
-from search.results import Snippet
+from arsearch.search.results import Snippet
 
 #: How the page names the reason a passage word matched (search.results.MatchedForm.how).
 HOW_AR = {

@@ -6,8 +6,8 @@ state with one filter added or taken away, back on page 1.
 
 from dataclasses import dataclass, replace
 
-from indexer.errors import QueryError
-from search.searcher import DEFAULT_LIMIT
+from arsearch.indexer.errors import QueryError
+from arsearch.search.searcher import DEFAULT_LIMIT
 
 #: Hits per page on the web page (the CLI's default limit).
 PAGE_SIZE = DEFAULT_LIMIT

@@ -1,4 +1,4 @@
-from cli.main import cli
+from arsearch.cli.main import cli
 
 if __name__ == "__main__":
     cli(prog_name="arsearch")
