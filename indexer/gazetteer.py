@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from arsearch.indexer.countries import cldr_countries
 from arsearch.indexer.errors import GazetteerError, QueryError
 from arsearch.indexer.folding import fold, fold_text
 from arsearch.indexer.stemming import canonical_name
@@ -62,6 +63,7 @@ class Actor(_Labelled):
     country: str = ""
     roles: tuple[Role, ...] = ()
     adjectives: tuple[str, ...] = ()
+    code: str = ""  # countries: ISO 3166 alpha-2, what CLDR entries and overrides are matched on
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Gazetteer:
         data = resources.files("arsearch.indexer.data")
         base = _parse(data.joinpath("gazetteer.toml").read_text("utf-8"), "gazetteer.toml")
         variants = _parse(data.joinpath("variants.toml").read_text("utf-8"), "variants.toml")
+        base = {**base, "actors": with_world(base.get("actors", []))}
         gaz = cls.from_dict(base, variants.get("groups", []), "gazetteer.toml")
         if extra is not None:
             try:
@@ -133,7 +136,7 @@ class Gazetteer:
         actors = {
             a["id"]: Actor(
                 a["id"], a["kind"], tuple(a["ar"]), tuple(a["en"]), a["country"],
-                tuple(Role(**r) for r in a["roles"]), tuple(a["adjectives"]),
+                tuple(Role(**r) for r in a["roles"]), tuple(a["adjectives"]), a.get("code", ""),
             )
             for a in data["actors"]
         }
@@ -180,6 +183,38 @@ class Gazetteer:
             if len(singles) > 1:
                 groups.append(singles)
         return groups
+
+    def nationality_links(self) -> dict[str, set[str]]:
+        """Folded one-word country names ↔ the folded forms of their nationality adjectives.
+
+        A query for روسيا also finds الروسي (and السوري finds سورية), at a lower weight than the
+        word itself: the query side reads this, the tagger matches the same adjectives.
+        """
+        links: dict[str, set[str]] = {}
+        for actor in self.actors.values():
+            if actor.kind != "country":
+                continue
+            names = {fold(n) for n in actor.ar if len(fold_text(n)) == 1}
+            adjectives = {fold(a) for a in actor.adjectives if len(fold_text(a)) == 1}
+            for name in names:
+                links.setdefault(name, set()).update(adjectives - {name})
+            for adjective in adjectives:
+                links.setdefault(adjective, set()).update(names - {adjective})
+        return links
+
+    def english_phrases(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """English names of several words (Saudi Arabia), folded, → the actor's Arabic names.
+
+        One-word English names are spelling variants (``variant_groups``); these need the query's
+        word sequence, so the compiler looks them up over runs of typed words.
+        """
+        out: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for actor in self.actors.values():
+            for name in actor.en:
+                words = tuple(fold_text(name))
+                if len(words) > 1 and all(w.isascii() for w in words):
+                    out.setdefault(words, actor.ar)
+        return out
 
     # --- resolving what users type ---------------------------------------------------------------
     def resolve_actor(self, value: str) -> str:
@@ -244,7 +279,25 @@ def _actor(raw, where: str) -> Actor:
         str(raw.get("country", "")),
         tuple(roles),
         _strings(raw, "adjectives", where),
+        str(raw.get("code", "")).upper(),
     )
+
+
+def with_world(shipped: list[dict]) -> list[dict]:
+    """The shipped actors plus every CLDR country; a shipped country with the same ISO code is the
+    override: it keeps its id, names and adjectives first and gains the CLDR names and derived
+    adjective forms it lacks."""
+    by_code = {a["code"].upper(): a for a in shipped if isinstance(a, dict) and a.get("code")}
+    ids = {a.get("id") for a in shipped if isinstance(a, dict)}
+    out = list(shipped)
+    for country in cldr_countries():
+        own = by_code.get(country["code"])
+        if own is not None:
+            for key in ("ar", "en", "adjectives"):
+                own[key] = list(dict.fromkeys([*own.get(key, []), *country[key]]))
+        elif country["id"] not in ids:
+            out.append(dict(country))
+    return out
 
 
 def _topic(raw, where: str) -> Topic:

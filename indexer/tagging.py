@@ -8,6 +8,10 @@ Explicit mentions come from names (longest match first, so "مجلس الأمن 
 OSCE, not the Security Council). Role references ("الرئيس الروسي", "نظيره الفرنسي") are resolved,
 within one article, to the actor named with that role in the same article, and kept apart as inferred
 mentions.
+
+Nationality adjectives are matched as written (folded, a clitic in front allowed), not by stem: their
+inflections are listed (الروسي، الروسية، الروسيون …), and their stems collide with ordinary words (the
+stem of التركي is the verb ترك "left", that of سوري is سور "wall").
 """
 
 from collections import defaultdict
@@ -20,6 +24,22 @@ from arsearch.indexer.gazetteer import Gazetteer, Role
 _CLITICS = "وفبلك"
 #: The word for "counterpart" (نظيره الفرنسي = his French counterpart), as a stem.
 _COUNTERPART = "نظير"
+#: Marks a written-form key in the pattern table, apart from stems (stems never start with it).
+EXACT = "="
+
+
+def written_forms(exact: str) -> list[str]:
+    """A folded word as written and without its clitics: وبالجزائر → بالجزائر, الجزائر; للروسي → الروسي."""
+    forms = [exact]
+    word = exact
+    if word[0] in "وف" and len(word) > 3:
+        word = word[1:]
+        forms.append(word)
+    if word.startswith("لل") and len(word) > 4:
+        forms.append("ال" + word[2:])
+    elif word[0] in "بلك" and len(word) > 3:
+        forms.append(word[1:])
+    return forms
 
 
 @dataclass(frozen=True)
@@ -41,14 +61,20 @@ class Tagger:
         # their Role; name entries carry None.
         self._mentions: dict[str, list[tuple[Pattern, str, Role | None]]] = defaultdict(list)
         self._topics: dict[str, list[tuple[Pattern, str, None]]] = defaultdict(list)
-        self._adjectives: dict[str, str] = {}  # adjective stem -> country id
+        self._adjectives: dict[str, str] = {}  # one-word adjective key -> country id
         for actor in gazetteer.actors.values():
-            for name in (*actor.ar, *actor.adjectives):
-                self._add(self._mentions, self._pattern(name), actor.id, None)
+            for name in actor.ar:
+                # A country's one-word name is matched as written too: it is never inflected, and a
+                # country that takes no article is not named by the word with one (المالي is
+                # "financial", not Mali).
+                one_word_country = actor.kind == "country" and len(self._pattern(name)) == 1
+                pattern = self._written(name) if one_word_country else self._pattern(name)
+                self._add(self._mentions, pattern, actor.id, None)
             for role in actor.roles:
                 self._add(self._mentions, self._pattern(role.title), actor.id, role)
             for adjective in actor.adjectives:
-                pattern = self._pattern(adjective)
+                pattern = self._written(adjective)
+                self._add(self._mentions, pattern, actor.id, None)
                 if len(pattern) == 1:
                     self._adjectives[pattern[0]] = actor.id
         for topic in gazetteer.topics.values():
@@ -61,6 +87,9 @@ class Tagger:
     def _pattern(self, phrase: str) -> Pattern:
         return tuple(w.stem for w in self.words.words(phrase) if w.stem)
 
+    def _written(self, phrase: str) -> Pattern:
+        return tuple(EXACT + w.exact for w in self.words.words(phrase) if w.stem)
+
     @staticmethod
     def _add(table, pattern: Pattern, ident: str, role) -> None:
         entry = (pattern, ident, role)
@@ -68,13 +97,15 @@ class Tagger:
             table[pattern[0]].append(entry)
 
     def _candidates(self, text: str) -> list[tuple[str, ...]]:
-        """Per word (stop words out): its stem, and the stem without a bare clitic in front."""
+        """Per word (stop words out): its stem, and the stem without a bare clitic in front; its
+        written forms with and without clitics (``written_forms``), marked with ``EXACT``."""
         out = []
         analyze = self.words.analyze
         for word in self.words.words(text):
             if word.stem is None:
                 continue
             forms = [word.stem]
+            forms += (EXACT + w for w in written_forms(word.exact))
             if word.exact[0] in _CLITICS and len(word.exact) > 4:
                 _, bare = analyze(word.exact[1:])
                 if bare and bare != word.stem:

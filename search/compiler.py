@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from arsearch.indexer.analysis import WordAnalyzer
 from arsearch.indexer.errors import QueryError
-from arsearch.indexer.folding import WORD_RE, fold
+from arsearch.indexer.folding import WORD_RE, fold, fold_text
 from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
 from arsearch.search import parser as qp
@@ -28,6 +28,8 @@ from whoosh import query as wq
 EXACT_BOOST = 1.5
 #: Weight of the clitic-expanded stems: below any direct match.
 CLITIC_BOOST = 0.3
+#: Weight of a country's nationality adjective for its name, and back (روسيا ↔ الروسي): below the word.
+NATIONALITY_BOOST = 0.6
 #: Weight of title words: they rank, but never make a passage match on their own.
 TITLE_WEIGHT = 0.5
 #: Clitics a quoted phrase's first word may carry in the text ("وزارة الخارجية" in لوزارة الخارجية).
@@ -54,6 +56,7 @@ class WordPlan:
     stems: set[str] = field(default_factory=set)
     weak_exact: set[str] = field(default_factory=set)  # clitic / accusative-alif forms, low weight
     weak: set[str] = field(default_factory=set)
+    related: set[str] = field(default_factory=set)  # a country's adjectives, or an adjective's country
     phrase: list[set[str]] = field(default_factory=list)  # a quoted phrase: forms per position
     pending: wq.Query | None = None  # a prefix or fuzzy term, expanded against the index
     kind: str = "word"  # word, phrase, prefix or fuzzy
@@ -114,6 +117,8 @@ class QueryCompiler:
                 # behind a clitic resolves to.
                 for key in (form, canonical_name(form)):
                     self._variants.setdefault(key, set()).update(group)
+        self._nationality = gazetteer.nationality_links()
+        self._english = gazetteer.english_phrases()
 
     def compile(self, tree) -> CompiledQuery:
         plan = MatchPlan()
@@ -133,7 +138,8 @@ class QueryCompiler:
     # --- tree nodes ------------------------------------------------------------------------------
     def _node(self, node, plan, dropped, titles, positive):
         if isinstance(node, qp.And) or isinstance(node, qp.Or):
-            parts = [self._node(n, plan, dropped, titles, positive) for n in node.nodes]
+            nodes = self._english_names(node.nodes) if type(node) is qp.And else node.nodes
+            parts = [self._node(n, plan, dropped, titles, positive) for n in nodes]
             parts = [p for p in parts if p is not None]
             if not parts:
                 return None
@@ -209,13 +215,15 @@ class QueryCompiler:
                     weak.add(light10(bare[:-1]))
         weak -= stems
         weak_exact -= exact_forms
-        plan.exact |= exact_forms | weak_exact
+        related = set().union(*(self._nationality.get(f, ()) for f in exact_forms)) - exact_forms
+        plan.exact |= exact_forms | weak_exact | related
         plan.stems |= stems | weak
-        plan.words.append(WordPlan(typed or exact, exact, exact_forms, stems, weak_exact, weak))
+        plan.words.append(WordPlan(typed or exact, exact, exact_forms, stems, weak_exact, weak, related))
         subqueries = [wq.Term("exact", f, boost=EXACT_BOOST) for f in sorted(exact_forms)]
         subqueries += [wq.Term("exact", f, boost=CLITIC_BOOST) for f in sorted(weak_exact)]
         subqueries += [wq.Term("text", s) for s in sorted(stems)]
         subqueries += [wq.Term("text", s, boost=CLITIC_BOOST) for s in sorted(weak)]
+        subqueries += [wq.Term("exact", f, boost=NATIONALITY_BOOST) for f in sorted(related)]
         titles.extend(wq.Term("title", s, boost=TITLE_WEIGHT) for s in sorted(stems))
         return wq.Or(subqueries)
 
@@ -236,6 +244,31 @@ class QueryCompiler:
         plan.phrases.append([firsts] + [{f} for f in forms[1:]])
         plan.words.append(WordPlan(f'"{text}"', " ".join(forms), phrase=plan.phrases[-1], kind="phrase"))
         return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
+
+
+    def _english_names(self, nodes):
+        """Runs of typed words that are an English name of several words (Saudi Arabia) also
+        search the actor's Arabic names, each as a phrase."""
+        out, i = [], 0
+        while i < len(nodes):
+            for n in range(min(len(nodes) - i, 6), 1, -1):
+                run = nodes[i : i + n]
+                if not all(isinstance(w, qp.Word) for w in run):
+                    continue
+                key = tuple(w for node in run for w in fold_text(node.text))
+                if key in self._english:
+                    names = [qp.Phrase(a) if len(fold_text(a)) > 1 else qp.Word(a) for a in self._english[key]]
+                    out.append(qp.Or((_TypedRun(tuple(run)), *names)))
+                    i += n
+                    break
+            else:
+                out.append(nodes[i])
+                i += 1
+        return tuple(out)
+
+
+class _TypedRun(qp.And):
+    """The typed words of an English name, searched as typed too (not looked up again)."""
 
 
 def _bare_forms(exact: str) -> set[str]:
