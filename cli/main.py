@@ -15,6 +15,7 @@ from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
 from arsearch.search import PassageSearcher
+from arsearch.search.entities import discovered_entities, gazetteer_toml
 from arsearch.search.searcher import DEFAULT_LIMIT
 from arsearch.search.suggest import with_suggestions
 
@@ -193,17 +194,41 @@ def _entities_command(fieldname: str, used_only: bool, as_json: bool, index_dir,
 
 @cli.command("actors")
 @click.option("--used", "used_only", is_flag=True, help="Only actors mentioned in the index.")
+@click.option("--discovered", is_flag=True, help="List the entities the corpus names that the gazetteer lacks.")
+@click.option(
+    "--write", "write_file", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    help="With --discovered: write them to FILE.toml in the gazetteer format (for --gazetteer).",
+)
 @JSON_OPTION
 @INDEX_OPTION
 @SOURCE_OPTION
-def actors_command(used_only, as_json, index_dir, source_dir):
+def actors_command(used_only, discovered, write_file, as_json, index_dir, source_dir):
     """List the gazetteer's actors with the number of passages that name each.
 
     \b
-    Example:
+    Examples:
       arsearch actors --used
+      arsearch actors --discovered
+      arsearch actors --discovered --write mine.toml && arsearch rebuild --gazetteer mine.toml
     """
-    _entities_command("actors", used_only, as_json, index_dir, source_dir)
+    if write_file and not discovered:
+        raise click.UsageError("--write goes with --discovered")
+    if not discovered:
+        _entities_command("actors", used_only, as_json, index_dir, source_dir)
+        return
+    with _searcher(index_dir, source_dir) as searcher:
+        entities = discovered_entities(searcher)
+    if write_file:
+        try:
+            write_file.write_text(gazetteer_toml(entities), "utf-8")
+        except OSError as e:
+            raise ArsearchClickError(f"cannot write {write_file}: {e.strerror}; choose another file") from e
+        click.echo(f"wrote {len(entities)} discovered entities to {write_file}", err=True)
+        return
+    if as_json:
+        click.echo(json.dumps([output.discovered_json(e) for e in entities], ensure_ascii=False, indent=2))
+    else:
+        click.echo(output.format_discovered(entities))
 
 
 @cli.command("topics")

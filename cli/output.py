@@ -194,3 +194,21 @@ def format_build(report) -> str:
         f"in {report.seconds:.2f}s"
     )
     return line
+
+
+def format_discovered(entities) -> str:
+    """One line per discovered entity (passages, id, kind, name, other forms), its examples below."""
+    lines = []
+    for e in entities:
+        others = [f"{v} ({n})" for v, n in e.variants if v != e.name]
+        also = f"  also: {', '.join(others)}" if others else ""
+        lines.append(f"{e.passages:>6} {e.ident:<28} {e.kind:<13}{e.name}{also}")
+        lines.extend(f"{'':>8}{x}" for x in e.examples)
+    return "\n".join(lines) if lines else "no discovered entities"
+
+
+def discovered_json(e) -> dict:
+    return {
+        "id": e.ident, "kind": e.kind, "name": e.name, "passages": e.passages, "discovered": True,
+        "variants": [{"form": v, "mentions": n} for v, n in e.variants], "examples": list(e.examples),
+    }

@@ -63,7 +63,11 @@ def _documents(article: Article, tagger: Tagger):
             "url": article.url,
             "text": passage.text,
             "exact": passage.text,
-            "actors": " ".join(tags.actors),
+            "actors": " ".join(sorted({*tags.actors, *tags.discovered})),
+            "discovered": " ".join(tags.discovered),
+            "mentions": [
+                [m.ident, m.kind, m.surface, m.start, m.end] for m in tags.mentions if m.ident in tags.discovered
+            ],
             "inferred": " ".join(tags.inferred),
             "topics": " ".join(tags.topics),
         }

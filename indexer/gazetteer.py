@@ -25,7 +25,7 @@ from arsearch.indexer.stemming import canonical_name
 #: Words of person names that are titles or ordinary words, not names (الرئيس بشار الأسد, الشيخ تميم).
 _TITLE_WORDS = frozenset(fold(w) for w in "الرئيس الملك الأمير الشيخ السيد السيدة الثاني الأول".split())
 
-ACTOR_KINDS = ("person", "government", "organization", "agency", "country")
+ACTOR_KINDS = ("person", "government", "organization", "agency", "country", "place", "unknown")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 #: Bumped whenever fields change (or the pickled analyzer classes move): an index with another
 #: version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Field boosts for BM25F: a title word says less about a passage than the same word in it.
 TITLE_BOOST = 0.4
@@ -45,7 +45,9 @@ def make_schema(words: WordAnalyzer) -> Schema:
         url=STORED(),
         text=ArabicText(analyzer=stems, stored=True, phrase=False),
         exact=ArabicText(analyzer=exact, phrase=True),
-        actors=KEYWORD(stored=True, scorable=False),
+        actors=KEYWORD(stored=True, scorable=False),  # gazetteer actors and discovered entities
+        discovered=KEYWORD(stored=True, scorable=False),  # which of those discovery found
+        mentions=STORED(),  # discovered names as written: [id, kind, surface, start, end], for listing
         inferred=KEYWORD(stored=True, scorable=False),
         topics=KEYWORD(stored=True, scorable=False),
     )

@@ -17,8 +17,9 @@ stem of التركي is the verb ترك "left", that of سوري is سور "wall
 from collections import defaultdict
 from dataclasses import dataclass
 
-from arsearch.indexer.analysis import WordAnalyzer
+from arsearch.indexer.analysis import Word, WordAnalyzer
 from arsearch.indexer.corpus import Article
+from arsearch.indexer.discovery import Discoverer, Mention
 from arsearch.indexer.gazetteer import Gazetteer, Role
 
 _CLITICS = "وفبلك"
@@ -44,9 +45,11 @@ def written_forms(exact: str) -> list[str]:
 
 @dataclass(frozen=True)
 class PassageTags:
-    actors: tuple[str, ...]
+    actors: tuple[str, ...]  # gazetteer actors named explicitly
     inferred: tuple[str, ...]
     topics: tuple[str, ...]
+    discovered: tuple[str, ...] = ()  # ids of entities discovery found (not in the gazetteer)
+    mentions: tuple[Mention, ...] = ()  # every explicit name with its offsets, gazetteer and discovered
 
 
 Pattern = tuple[str, ...]
@@ -56,6 +59,7 @@ class Tagger:
     def __init__(self, gazetteer: Gazetteer, words: WordAnalyzer):
         self.gazetteer = gazetteer
         self.words = words
+        self.discoverer = Discoverer(words)
         # Names and role titles share one table: a longer role title ("وزير الخارجية الروسي") must
         # win over a shorter name inside it ("الخارجية الروسية", the ministry). Role entries carry
         # their Role; name entries carry None.
@@ -96,14 +100,17 @@ class Tagger:
         if pattern and entry not in table[pattern[0]]:
             table[pattern[0]].append(entry)
 
-    def _candidates(self, text: str) -> list[tuple[str, ...]]:
+    def _candidates(self, text: str) -> tuple[list[tuple[str, ...]], list[Word]]:
         """Per word (stop words out): its stem, and the stem without a bare clitic in front; its
-        written forms with and without clitics (``written_forms``), marked with ``EXACT``."""
+        written forms with and without clitics (``written_forms``), marked with ``EXACT``. With the
+        words themselves, for the mentions' character offsets."""
         out = []
+        kept = []
         analyze = self.words.analyze
         for word in self.words.words(text):
             if word.stem is None:
                 continue
+            kept.append(word)
             forms = [word.stem]
             forms += (EXACT + w for w in written_forms(word.exact))
             if word.exact[0] in _CLITICS and len(word.exact) > 4:
@@ -111,7 +118,7 @@ class Tagger:
                 if bare and bare != word.stem:
                     forms.append(bare)
             out.append(tuple(forms))
-        return out
+        return out, kept
 
     @staticmethod
     def _match(cands: list[tuple[str, ...]], i: int, pattern: Pattern) -> bool:
@@ -120,7 +127,8 @@ class Tagger:
         return all(pattern[j] in cands[i + j] for j in range(1, len(pattern)))
 
     def _scan(self, cands, table, consume: bool):
-        """Yield each matching entry; with ``consume``, only the longest matches, without overlap."""
+        """Yield (word index, entry) for each match; with ``consume``, only the longest matches,
+        without overlap."""
         i = 0
         while i < len(cands):
             found = [
@@ -131,22 +139,25 @@ class Tagger:
             ]
             if consume and found:
                 longest = max(len(e[0]) for e in found)
-                yield from (e for e in found if len(e[0]) == longest)
+                yield from ((i, e) for e in found if len(e[0]) == longest)
                 i += longest
             else:
-                yield from found
+                yield from ((i, e) for e in found)
                 i += 1
 
     def tag_article(self, article: Article) -> list[PassageTags]:
         """Tags for each passage of an article, in order (roles need the whole article)."""
         per_passage = []
         named: set[str] = set()
+        taken_per_passage = []
         for text in article.paragraphs:
-            cands = self._candidates(text)
-            mentions = list(self._scan(cands, self._mentions, consume=True))
+            cands, kept = self._candidates(text)
+            found = list(self._scan(cands, self._mentions, consume=True))
+            mentions = [entry for _, entry in found]
+            taken_per_passage.append([(kept[i].start, kept[i + len(e[0]) - 1].end, e) for i, e in found])
             actors = {ident for _, ident, role in mentions if role is None}
             roles = [(ident, role) for _, ident, role in mentions if role is not None]
-            topics = {ident for _, ident, _ in self._scan(cands, self._topics, consume=False)}
+            topics = {ident for _, (_, ident, _) in self._scan(cands, self._topics, consume=False)}
             counterparts = [
                 self._adjectives[f]
                 for i in range(len(cands) - 1)
@@ -161,15 +172,29 @@ class Tagger:
             actor = self.gazetteer.actors[ident]
             if actor.kind == "person" and actor.country:
                 people_of[actor.country].add(ident)
+        discovered = self.discoverer.article_mentions(
+            article.paragraphs, [[(s, e) for s, e, _ in taken] for taken in taken_per_passage]
+        )
         tags = []
-        for actors, topics, roles, counterparts in per_passage:
+        rows = zip(per_passage, taken_per_passage, discovered, article.paragraphs, strict=True)
+        for (actors, topics, roles, counterparts), taken, found, text in rows:
             inferred = {
                 ident for ident, role in roles if ident in named and role.holds_on(article.date)
             }
             for country in counterparts:
                 if len(people_of[country]) == 1:
                     inferred |= people_of[country]
-            tags.append(
-                PassageTags(tuple(sorted(actors)), tuple(sorted(inferred - actors)), tuple(sorted(topics)))
-            )
+            explicit = [
+                Mention(s, e, ident, self.gazetteer.actors[ident].kind, text[s:e], "gazetteer")
+                for (s, e, (_, ident, role)) in taken
+                if role is None
+            ]
+            new = tuple(m for m in found if m.ident not in self.gazetteer.actors)
+            tags.append(PassageTags(
+                tuple(sorted(actors | {m.ident for m in found if m.ident in self.gazetteer.actors})),
+                tuple(sorted(inferred - actors)),
+                tuple(sorted(topics)),
+                tuple(sorted({m.ident for m in new})),
+                tuple(sorted([*explicit, *found], key=lambda m: m.start)),
+            ))
         return tags

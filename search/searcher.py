@@ -12,6 +12,7 @@ from pathlib import Path
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
 from arsearch.search.compiler import QueryCompiler
+from arsearch.search.entities import discovered_ids, resolve_discovered
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
@@ -154,7 +155,7 @@ class PassageSearcher:
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
         parsed = parse_query(query)
-        actor_ids = tuple(dict.fromkeys(self.gazetteer.resolve_actor(a) for a in (*actors, *parsed.actors)))
+        actor_ids = tuple(dict.fromkeys(self.resolve_actor(a) for a in (*actors, *parsed.actors)))
         topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
         if parsed.tree is None and not actor_ids and not topic_ids:
             raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
@@ -207,6 +208,13 @@ class PassageSearcher:
             topics=topic_ids,
             dropped=tuple(compiled.dropped),
         )
+
+    def resolve_actor(self, value: str) -> str:
+        """A gazetteer actor's id, else a discovered entity's (by id or name, full or short)."""
+        try:
+            return self.gazetteer.resolve_actor(value)
+        except QueryError as e:
+            return resolve_discovered(value, discovered_ids(self), e)
 
     def passage(self, key: str, context: int = 1) -> list[Passage]:
         """The passage ``ARTICLE#N`` and up to ``context`` neighbours on each side, in order."""

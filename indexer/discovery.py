@@ -1,0 +1,358 @@
+"""Discovering the people, organisations and places a corpus names, without a model.
+
+No gazetteer holds the actors of a user's own news. What Arabic text gives instead are cues around
+names, which event-data coders (PETRARCH's actor dictionaries, GDELT's person lists) also start from:
+
+* a title or role before a name: الرئيس، الوزير، الشيخ، الدكتور، وزير الخارجية المغربي …;
+* name particles: X بن Y, أبو/أبا/أبي Y (the five nouns' case forms), عبد Y, آل Y;
+* a reporting verb before a name the language does not otherwise know: قال/أكد/أعلن/صرح …;
+* two or more words in a row that wordfreq's Arabic list does not know (transliterated names);
+* an organisation's head noun and its complement: وزارة الخارجية، حزب العدالة والتنمية، شركة سوناطراك;
+* a place cue: مدينة وهران، ولاية تيزي وزو، مطار هواري بومدين.
+
+A name ends at punctuation, a stop word or an ordinary word (see ``indexer.lexicon``). Within one
+article, a short name that the article gives in full (خالد نزار … نزار) is the same entity. Spans that a
+gazetteer entry covers are left to the gazetteer.
+
+Each entity gets a stable id from its grouping key (``entity_key``: folded, particles in one case,
+article and long vowels of unknown words dropped), so the same name gets the same id in every article
+and every process that indexes one.
+"""
+
+from dataclasses import dataclass
+
+from arsearch.indexer.analysis import Word, WordAnalyzer
+from arsearch.indexer.folding import fold_text
+from arsearch.indexer.lexicon import COMMON_ZIPF, zipf
+
+KINDS = ("person", "organization", "place", "unknown")
+
+
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(w for phrase in words.split(",") for w in fold_text(phrase))
+
+
+#: Titles and roles that stand before a person's name (folded, with the article).
+PERSON_TITLES = _folded(
+    "الرئيس, الرئيسة, الوزير, الوزيرة, الشيخ, السيد, السيدة, الدكتور, الدكتورة, الجنرال, اللواء, العقيد,"
+    "العميد, الفريق, المشير, الملك, الملكة, الأمير, الأميرة, الكاتب, الكاتبة, الشاعر, الشاعرة, الصحفي,"
+    "الصحفية, الصحافي, المحامي, النائب, النائبة, الأستاذ, الأستاذة, المدرب, اللاعب, الفنان, الفنانة,"
+    "الإمام, القاضي, المستشار, السفير, المبعوث, الإعلامي, الباحث, المؤرخ, الروائي, المخرج, الممثل,"
+    "البروفيسور, المهندس, الناشط, الناشطة, المعارض, الحاج, النبي, الخليفة, السلطان, القائد, الزعيم,"
+    "المفكر, الفيلسوف, الفقيه, العلامة, البابا, المطران, الكاردينال, الأب, القس, الرسول, المغني, المغنية"
+)
+#: Role heads followed by their complement, then the name: وزير الخارجية المغربي ناصر بوريطة.
+ROLE_HEADS = _folded("رئيس, رئيسة, وزير, وزيرة, أمين, مدير, مديرة, قائد, محافظ, والي, سفير, مندوب, ممثل, نائب, زعيم, الأمين")
+#: "spokesman/spokeswoman of": الناطق باسم الحكومة X.
+SPOKESMEN = _folded("الناطق, الناطقة, المتحدث, المتحدثة")
+#: Reporting and narrating verbs (news and the isnad of hadith).
+REPORTING_VERBS = _folded(
+    "قال, قالت, أكد, أكدت, أعلن, أعلنت, صرح, صرحت, أوضح, أوضحت, أضاف, أضافت, أشار, أشارت, اعتبر,"
+    "اعتبرت, حدثنا, حدثني, أخبرنا, أخبرني, سمعت, سمع, روى, رواه, ذكر, ذكرت, كتب, كتبت, دعا, دعت, التقى"
+)
+#: Particles inside names: X بن Y, أبو Y, عبد Y, آل Y.
+SONS = _folded("بن, ابن, بنت, ابنة")
+FATHERS = _folded("أبو, أبا, أبي, أم")
+SERVANTS = _folded("عبد")
+FAMILIES = _folded("آل")
+#: Organisation heads (without the article: a bare head takes its complement by idafa).
+ORG_HEADS = _folded(
+    "وزارة, حزب, جبهة, منظمة, جمعية, مجلس, هيئة, وكالة, صحيفة, جريدة, مجلة, جامعة, شركة, بنك, مصرف, مؤسسة,"
+    "اتحاد, نقابة, حركة, دار, مطبعة, مكتبة, مركز, معهد, أكاديمية, مستشفى, محكمة, نادي, فريق, قناة, مجموعة,"
+    "ائتلاف, لجنة, برلمان, تنظيم, كتائب, مكتب, مديرية, بلدية, إذاعة, تلفزيون, صندوق, اتحادية"
+)
+#: Place cues: مدينة وهران، ولاية تيزي وزو.
+PLACE_HEADS = _folded("مدينة, ولاية, محافظة, مطار, قرية, بلدة, منطقة, جزيرة, نهر, جبل, عاصمة, إقليم, وادي, بحر, بحيرة, ميناء")
+
+#: Longest name a cue may introduce (words after the cue).
+MAX_NAME_WORDS = 4
+#: Longest organisation complement (وزارة التعليم العالي والبحث العلمي).
+MAX_COMPLEMENT_WORDS = 5
+#: Below this Zipf frequency a word is "unknown" (transliterated and foreign names: زخاروفا, تيلرسون);
+#: it is where wordfreq's small list ends.
+UNKNOWN_ZIPF = 3.0
+#: Characters between two words that end a name.
+_BREAKS = set(".,،؛;:!?؟()[]{}«»\"'“”‘’-–—/|…")
+_CLITICS = "وفبلك"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in a passage: where it is (character offsets), who it is, and what told us."""
+
+    start: int
+    end: int
+    ident: str
+    kind: str
+    surface: str  # the name as written (cue words excluded)
+    source: str = "discovered"  # or "gazetteer"
+
+
+def _arabic(exact: str) -> bool:
+    return all("\u0621" <= ch <= "\u064a" for ch in exact)
+
+
+def _bare(exact: str) -> str:
+    """A folded word without a one-letter clitic in front (وتبون → تبون), for names only."""
+    if len(exact) > 3 and exact[0] in _CLITICS:
+        return exact[1:]
+    return exact
+
+
+def _without_article(exact: str) -> str:
+    for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
+        if exact.startswith(prefix) and len(exact) - len(prefix) >= 2:
+            return exact[len(prefix):]
+    return exact
+
+
+def _has_article(exact: str) -> bool:
+    return _without_article(exact) != exact
+
+
+def entity_key(words: list[str]) -> str:
+    """The grouping key of a name (folded words): same key, same entity.
+
+    The five nouns in one case (أبا/أبي → ابو), ابن → بن, the article off, and the long vowels of
+    words the lexicon does not know dropped (زاخاروفا/زخاروفا, تيلرسون/تيليرسون): transliterations
+    disagree on them, Arabic names do not (سعد/سعيد stay apart).
+    """
+    out = []
+    for w in words:
+        if w in FATHERS:
+            w = "ابو"
+        elif w in SONS:
+            w = "بن"
+        else:
+            w = _without_article(w)
+            if zipf(w) < UNKNOWN_ZIPF and len(w) > 3:
+                w = w[0] + "".join(ch for ch in w[1:-1] if ch not in "اوي") + w[-1]
+        out.append(w)
+    return " ".join(out)
+
+
+#: Arabic letters → ASCII for ids, one-to-one (emphatics doubled), so two keys never share an id.
+_ROMAN = str.maketrans({
+    "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "hh", "خ": "kh", "د": "d", "ذ": "dh",
+    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "ss", "ض": "dd", "ط": "tt", "ظ": "zz", "ع": "e",
+    "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w",
+    "ي": "y", "ء": "q_", "ئ": "y_", "ؤ": "w_", " ": "_",
+})
+
+
+def entity_id(key: str) -> str:
+    """A lowercase ASCII id from a grouping key (تبون → tbwn), valid in a gazetteer file."""
+    out = key.translate(_ROMAN)
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else "x" for ch in out)
+
+
+class Discoverer:
+    """Finds name spans in an article's passages; the tagger gives it the gazetteer's spans."""
+
+    def __init__(self, words: WordAnalyzer):
+        self.words = words
+
+    # --- word classes ------------------------------------------------------------------------------
+    def _stop(self, w: Word) -> bool:
+        return w.stem is None
+
+    @staticmethod
+    def _common(exact: str) -> bool:
+        return zipf(exact) >= COMMON_ZIPF or zipf(_bare(exact)) >= COMMON_ZIPF
+
+    @staticmethod
+    def _unknown(exact: str) -> bool:
+        """Arabic letters, and not in the lexicon, also without a clitic (Latin text is not a name cue)."""
+        return _arabic(exact) and zipf(exact) < UNKNOWN_ZIPF and zipf(_bare(exact)) < UNKNOWN_ZIPF
+
+    @staticmethod
+    def _is(exact: str, words: frozenset[str]) -> bool:
+        return exact in words or _bare(exact) in words
+
+    def _cue(self, exact: str) -> bool:
+        return any(self._is(exact, s) for s in (PERSON_TITLES, ROLE_HEADS, REPORTING_VERBS, ORG_HEADS, PLACE_HEADS))
+
+    # --- spans -------------------------------------------------------------------------------------
+    def _name_run(self, toks: list[Word], text: str, i: int, first_any: bool = False) -> int:
+        """End (exclusive) of the person name that starts at ``toks[i]``; ``i`` when there is none.
+
+        The first word must not carry the article (unless ``first_any``); after it the name goes on
+        through particles (بن، أبو، عبد), the word after a particle, nisba surnames (الأنصاري) and
+        words the lexicon does not know, up to MAX_NAME_WORDS, and stops at punctuation, stop words,
+        ordinary words and cue words.
+        """
+        n = len(toks)
+        if i >= n or self._stop(toks[i]) or self._cue(toks[i].exact) or toks[i].exact.isdigit():
+            return i
+        first = toks[i].exact
+        if _has_article(first) and not first_any:
+            return i
+        j = i + 1
+        after_particle = self._is(first, SONS | FATHERS | SERVANTS | FAMILIES)
+        while j < n and j - i < MAX_NAME_WORDS + 2:
+            if _broken(text, toks[j - 1], toks[j]):
+                break
+            w = toks[j].exact
+            particle = w in SONS | FATHERS | SERVANTS | FAMILIES
+            if after_particle:
+                ok = not self._stop(toks[j]) or w in FATHERS  # عبد الله, بن أبي طالب
+            elif particle:
+                ok = j + 1 < n and not _broken(text, toks[j], toks[j + 1]) and not self._stop(toks[j + 1])
+            elif self._stop(toks[j]) or self._cue(w) or w.isdigit():
+                ok = False
+            elif _has_article(w):
+                ok = w.endswith("ي") or self._unknown(w)  # الأنصاري, التيمي
+            else:
+                ok = not self._common(w)
+            if not ok:
+                break
+            after_particle = particle
+            j += 1
+        if after_particle:  # a name does not end on a particle
+            j -= 1
+        return j if j - i <= MAX_NAME_WORDS + 1 else i
+
+    def _complement(self, toks: list[Word], text: str, i: int) -> int:
+        """End of an organisation's or place's complement starting at ``toks[i]``."""
+        j = i
+        while j < len(toks) and j - i < MAX_COMPLEMENT_WORDS:
+            if j > i and _broken(text, toks[j - 1], toks[j]):
+                break
+            w = toks[j].exact
+            if self._stop(toks[j]) or w.isdigit():
+                break
+            if j > i and not _has_article(w):
+                # والتنمية is "and the development": go on; a bare word after the complement ends it.
+                if not (w.startswith("وال") or self._unknown(w)):
+                    break
+            elif j == i and not _has_article(w) and self._common(w):
+                break
+            j += 1
+        return j
+
+    def passage_spans(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, list[str]]]:
+        """Candidate names in one passage: (first token, end token, kind, name words), not overlapping
+        each other or the gazetteer's character spans in ``taken``."""
+        toks = list(self.words.words(text))
+        covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end}
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(toks):
+            span = self._span_at(toks, text, i)
+            if span and not any(k in covered for k in range(span[0], span[1])):
+                found.append(span)
+                i = span[1]
+            else:
+                i += 1
+        out = []
+        for start, end, kind in found:
+            names = [toks[k].exact for k in range(start, end)]
+            out.append((start, end, kind, names))
+        return out
+
+    def _span_at(self, toks, text, i):
+        w = toks[i].exact
+        nxt = i + 1
+        if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
+            # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
+            j = nxt
+            while j < len(toks) and j - nxt < 4 and not _broken(text, toks[j - 1], toks[j]):
+                if _has_article(toks[j].exact) or toks[j].exact in ("باسم",):
+                    j += 1
+                    continue
+                break
+            end = self._name_run(toks, text, j)
+            if end > j and not _broken(text, toks[j - 1], toks[j]):
+                return (j, end, "person")
+            return None
+        if self._is(w, REPORTING_VERBS):
+            end = self._name_run(toks, text, nxt)
+            if end > nxt and not _broken(text, toks[i], toks[nxt]):
+                words = [toks[k].exact for k in range(nxt, end)]
+                particled = any(x in SONS | FATHERS | SERVANTS for x in words)
+                if particled or (end - nxt == 1 and self._unknown(words[0])) or (end - nxt > 1 and not self._common(words[0])):
+                    return (nxt, end, "person")
+            return None
+        if self._is(w, FATHERS) or w in SERVANTS or self._is(w, FAMILIES):
+            end = self._name_run(toks, text, i)
+            if end > i + 1:
+                return (i, end, "organization" if self._is(w, FAMILIES) else "person")
+            return None
+        if self._is(w, ORG_HEADS) and not _has_article(w):
+            end = self._complement(toks, text, nxt)
+            if end > nxt and not _broken(text, toks[i], toks[nxt]):
+                return (i, end, "organization")
+            return None
+        if self._is(w, PLACE_HEADS) and not _has_article(w):
+            end = self._name_run(toks, text, nxt, first_any=True)
+            if end > nxt and not _broken(text, toks[i], toks[nxt]):
+                return (nxt, end, "place")
+            return None
+        # X بن Y: the word before بن starts the name.
+        if nxt < len(toks) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
+            if not _has_article(w) and not _broken(text, toks[i], toks[nxt]):
+                end = self._name_run(toks, text, i)
+                if end > nxt + 1:
+                    return (i, end, "person")
+        # Two words in a row the lexicon does not know: a transliterated name (ريكس تيلرسون).
+        if (
+            nxt < len(toks) and not self._stop(toks[i]) and not _has_article(w) and len(w) > 2
+            and self._unknown(w) and self._unknown(toks[nxt].exact) and not self._stop(toks[nxt])
+            and not _has_article(toks[nxt].exact) and not _broken(text, toks[i], toks[nxt])
+        ):
+            end = nxt + 1
+            while end < len(toks) and end - i < MAX_NAME_WORDS and self._unknown(toks[end].exact) \
+                    and not self._stop(toks[end]) and not _broken(text, toks[end - 1], toks[end]):
+                end += 1
+            return (i, end, "unknown")
+        return None
+
+    # --- an article --------------------------------------------------------------------------------
+    def article_mentions(self, paragraphs, taken_per_passage) -> list[list[Mention]]:
+        """Discovered mentions per passage; short names resolved to the article's full names."""
+        per_passage = []
+        full_by_word: dict[str, set[str]] = {}
+        keys_kind: dict[str, str] = {}
+        for text, taken in zip(paragraphs, taken_per_passage, strict=True):
+            toks = list(self.words.words(text))
+            spans = self.passage_spans(text, taken)
+            per_passage.append((text, toks, taken, spans))
+            for _, _, kind, names in spans:
+                key = entity_key(names)
+                keys_kind.setdefault(key, kind)
+                if kind == "person" and len(names) > 1:
+                    for w in names[1:]:
+                        if w not in SONS | FATHERS | SERVANTS | FAMILIES and not _has_article(w):
+                            full_by_word.setdefault(entity_key([w]), set()).add(key)
+        out = []
+        for text, toks, taken, spans in per_passage:
+            mentions = []
+            used = set()
+            for start, end, kind, names in spans:
+                key = entity_key(names)
+                if len(names) == 1 and len(full_by_word.get(key, ())) == 1:
+                    key = next(iter(full_by_word[key]))
+                    kind = keys_kind[key]
+                used.update(range(start, end))
+                mentions.append(self._mention(text, toks[start].start, toks[end - 1].end, key, kind))
+            # Short names alone (… نزار): a word that is one full name's part, not taken by anything.
+            for k, tok in enumerate(toks):
+                if k in used or self._stop(tok) or any(s < tok.end and tok.start < e for s, e in taken):
+                    continue
+                # The word as written, or behind a clitic (ونزار); never a common word (أمس).
+                full = full_by_word.get(entity_key([tok.exact])) or full_by_word.get(entity_key([_bare(tok.exact)]))
+                if full and len(full) == 1 and not self._common(tok.exact):
+                    key = next(iter(full))
+                    mentions.append(self._mention(text, tok.start, tok.end, key, keys_kind[key]))
+            mentions.sort(key=lambda m: m.start)
+            out.append(mentions)
+        return out
+
+    @staticmethod
+    def _mention(text: str, start: int, end: int, key: str, kind: str) -> Mention:
+        return Mention(start, end, entity_id(key), kind, text[start:end])
+
+
+def _broken(text: str, a: Word, b: Word) -> bool:
+    """Whether punctuation stands between two words (a name never runs across it)."""
+    return any(ch in _BREAKS for ch in text[a.end : b.start])
