@@ -45,21 +45,26 @@ PERSON_TITLES = _folded(
 ROLE_HEADS = _folded("رئيس, رئيسة, وزير, وزيرة, أمين, مدير, مديرة, قائد, محافظ, والي, سفير, مندوب, ممثل, نائب, زعيم, الأمين")
 #: "spokesman/spokeswoman of": الناطق باسم الحكومة X.
 SPOKESMEN = _folded("الناطق, الناطقة, المتحدث, المتحدثة")
-#: Reporting and narrating verbs (news and the isnad of hadith).
+#: Reporting verbs (news): a name after one must be a word the lexicon does not know, or carry a
+#: particle (قال تبون, قال عبد الله): قال is followed by every kind of word.
 REPORTING_VERBS = _folded(
     "قال, قالت, أكد, أكدت, أعلن, أعلنت, صرح, صرحت, أوضح, أوضحت, أضاف, أضافت, أشار, أشارت, اعتبر,"
-    "اعتبرت, حدثنا, حدثني, أخبرنا, أخبرني, سمعت, سمع, روى, رواه, ذكر, ذكرت, كتب, كتبت, دعا, دعت, التقى"
+    "اعتبرت, روى, ذكر, ذكرت, كتب, كتبت, دعا, دعت, التقى"
 )
+#: Narrating verbs (the isnad of hadith and of classical prose): always followed by a narrator.
+NARRATING_VERBS = _folded("حدثنا, حدثني, أخبرنا, أخبرني, أنبأنا, سمعت, حدثه, أخبره, حدثهم")
+#: Kinship nouns: ابن أخي is "my nephew", not a name (matched on the stem, so أخيه and عمها too).
+KINSHIP = _folded("أخ, أخت, عم, عمة, خال, خالة, ابن, بنت, أب, أم, جد, جدة, زوج, زوجة, أخو, أخا, أبو")
 #: Particles inside names: X بن Y, أبو Y, عبد Y, آل Y.
 SONS = _folded("بن, ابن, بنت, ابنة")
 FATHERS = _folded("أبو, أبا, أبي, أم")
-SERVANTS = _folded("عبد")
+SERVANTS = _folded("عبد, عبيد")
 FAMILIES = _folded("آل")
 #: Organisation heads (without the article: a bare head takes its complement by idafa).
 ORG_HEADS = _folded(
     "وزارة, حزب, جبهة, منظمة, جمعية, مجلس, هيئة, وكالة, صحيفة, جريدة, مجلة, جامعة, شركة, بنك, مصرف, مؤسسة,"
     "اتحاد, نقابة, حركة, دار, مطبعة, مكتبة, مركز, معهد, أكاديمية, مستشفى, محكمة, نادي, فريق, قناة, مجموعة,"
-    "ائتلاف, لجنة, برلمان, تنظيم, كتائب, مكتب, مديرية, بلدية, إذاعة, تلفزيون, صندوق, اتحادية"
+    "ائتلاف, لجنة, برلمان, تنظيم, كتائب, مكتب, مديرية, بلدية, إذاعة, تلفزيون, صندوق, اتحادية, مجمع"
 )
 #: Place cues: مدينة وهران، ولاية تيزي وزو.
 PLACE_HEADS = _folded("مدينة, ولاية, محافظة, مطار, قرية, بلدة, منطقة, جزيرة, نهر, جبل, عاصمة, إقليم, وادي, بحر, بحيرة, ميناء")
@@ -74,6 +79,8 @@ UNKNOWN_ZIPF = 3.0
 #: Characters between two words that end a name.
 _BREAKS = set(".,،؛;:!?؟()[]{}«»\"'“”‘’-–—/|…")
 _CLITICS = "وفبلك"
+#: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
+_TANWEEN = set("\u064b\u064c\u064d")
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,17 @@ class Discoverer:
         return exact in words or _bare(exact) in words
 
     def _cue(self, exact: str) -> bool:
-        return any(self._is(exact, s) for s in (PERSON_TITLES, ROLE_HEADS, REPORTING_VERBS, ORG_HEADS, PLACE_HEADS))
+        return any(
+            self._is(exact, s) for s in (PERSON_TITLES, ROLE_HEADS, REPORTING_VERBS, NARRATING_VERBS, ORG_HEADS, PLACE_HEADS)
+        )
+
+    def _unknown_word(self, w: Word) -> bool:
+        """Not in the lexicon, nor is its stem (كربتي is a rare form of كرب; تيلرسون has no known stem)."""
+        return self._unknown(w.exact) and (w.stem is None or zipf(w.stem) < UNKNOWN_ZIPF)
+
+    def _particle(self, tok: Word, text: str) -> bool:
+        """A name particle as the head of a name: بن، أبو/أبا/أبي، عبد، آل, never with tanween (أباً)."""
+        return self._is(tok.exact, SONS | FATHERS | SERVANTS | FAMILIES) and not _TANWEEN & set(text[tok.start : tok.end])
 
     # --- spans -------------------------------------------------------------------------------------
     def _name_run(self, toks: list[Word], text: str, i: int, first_any: bool = False) -> int:
@@ -188,14 +205,17 @@ class Discoverer:
         if _has_article(first) and not first_any:
             return i
         j = i + 1
-        after_particle = self._is(first, SONS | FATHERS | SERVANTS | FAMILIES)
+        after_particle = self._particle(toks[i], text) or (
+            self._is(first, SONS | FATHERS | SERVANTS | FAMILIES) and not _TANWEEN & set(text[toks[i].start : toks[i].end])
+        )
         while j < n and j - i < MAX_NAME_WORDS + 2:
             if _broken(text, toks[j - 1], toks[j]):
                 break
             w = toks[j].exact
-            particle = w in SONS | FATHERS | SERVANTS | FAMILIES
+            particle = self._particle(toks[j], text)
             if after_particle:
-                ok = not self._stop(toks[j]) or w in FATHERS  # عبد الله, بن أبي طالب
+                # عبد الله, بن أبي طالب; not ابن أخي (kin), not وأخاً (a conjunction starts no name).
+                ok = (not self._stop(toks[j]) or w in FATHERS) and not w.startswith("و") and toks[j].stem not in KINSHIP
             elif particle:
                 ok = j + 1 < n and not _broken(text, toks[j], toks[j + 1]) and not self._stop(toks[j + 1])
             elif self._stop(toks[j]) or self._cue(w) or w.isdigit():
@@ -213,7 +233,9 @@ class Discoverer:
         return j if j - i <= MAX_NAME_WORDS + 1 else i
 
     def _complement(self, toks: list[Word], text: str, i: int) -> int:
-        """End of an organisation's or place's complement starting at ``toks[i]``."""
+        """End of an organisation's complement starting at ``toks[i]``: a noun (or a name), then nisba
+        adjectives and conjoined nouns (جبهة التحرير الوطني, حزب العدالة والتنمية, وزارة التعليم
+        العالي والبحث العلمي). Any other noun after them is the sentence going on (… القرار)."""
         j = i
         while j < len(toks) and j - i < MAX_COMPLEMENT_WORDS:
             if j > i and _broken(text, toks[j - 1], toks[j]):
@@ -221,11 +243,12 @@ class Discoverer:
             w = toks[j].exact
             if self._stop(toks[j]) or w.isdigit():
                 break
-            if j > i and not _has_article(w):
-                # والتنمية is "and the development": go on; a bare word after the complement ends it.
-                if not (w.startswith("وال") or self._unknown(w)):
+            if j == i:
+                if not _has_article(w) and self._common(w):
                     break
-            elif j == i and not _has_article(w) and self._common(w):
+            elif w.startswith("وال"):
+                pass
+            elif not (_has_article(w) and w.endswith(("ي", "يه"))) and not self._unknown(w):
                 break
             j += 1
         return j
@@ -237,8 +260,13 @@ class Discoverer:
         covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end}
         found: list[tuple[int, int, str]] = []
         i = 0
+        chain = False  # inside a chain of narrators (حدثنا X، عن Y، عن Z)
         while i < len(toks):
             span = self._span_at(toks, text, i)
+            if span is None and chain and toks[i].exact == "عن":
+                span = self._narrator(toks, text, i)
+            elif span is not None and self._is(toks[i].exact, NARRATING_VERBS):
+                chain = True
             if span and not any(k in covered for k in range(span[0], span[1])):
                 found.append(span)
                 i = span[1]
@@ -250,9 +278,20 @@ class Discoverer:
             out.append((start, end, kind, names))
         return out
 
+    def _narrator(self, toks, text, i):
+        """In a chain of narrators, "، عن X ،" names X (عن قتادة، عن عائشة)."""
+        before = text[toks[i - 1].end : toks[i].start] if i else "،"
+        nxt = i + 1
+        if not any(ch in _BREAKS for ch in before) or nxt >= len(toks) or _broken(text, toks[i], toks[nxt]):
+            return None
+        end = self._name_run(toks, text, nxt, first_any=True)
+        closed = end == len(toks) or _broken(text, toks[end - 1], toks[end])
+        return (nxt, end, "person") if end > nxt and closed else None
+
     def _span_at(self, toks, text, i):
         w = toks[i].exact
         nxt = i + 1
+        joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
         if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
             # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
             j = nxt
@@ -261,50 +300,68 @@ class Discoverer:
                     j += 1
                     continue
                 break
+            if j >= len(toks) or _broken(text, toks[j - 1], toks[j]):
+                return None
             end = self._name_run(toks, text, j)
-            if end > j and not _broken(text, toks[j - 1], toks[j]):
+            # One ordinary word after a title is not a name (النبي صلى, الرئيس قال).
+            if end > j and not (end - j == 1 and self._common(toks[j].exact)):
                 return (j, end, "person")
             return None
+        if self._is(w, NARRATING_VERBS):
+            if not joined:
+                return None
+            first = toks[nxt].exact
+            if _has_article(first) and self._common(first) and not first.endswith("ي"):
+                return None
+            end = self._name_run(toks, text, nxt, first_any=True)
+            return (nxt, end, "person") if end > nxt else None
         if self._is(w, REPORTING_VERBS):
             end = self._name_run(toks, text, nxt)
-            if end > nxt and not _broken(text, toks[i], toks[nxt]):
+            if end > nxt and joined:
                 words = [toks[k].exact for k in range(nxt, end)]
                 particled = any(x in SONS | FATHERS | SERVANTS for x in words)
-                if particled or (end - nxt == 1 and self._unknown(words[0])) or (end - nxt > 1 and not self._common(words[0])):
+                if particled or (end - nxt == 1 and self._unknown_word(toks[nxt])) or (
+                    end - nxt > 1 and not self._common(words[0])
+                ):
                     return (nxt, end, "person")
             return None
-        if self._is(w, FATHERS) or w in SERVANTS or self._is(w, FAMILIES):
+        if self._particle(toks[i], text) or self._is(w, FATHERS) and not _TANWEEN & set(text[toks[i].start : toks[i].end]):
             end = self._name_run(toks, text, i)
             if end > i + 1:
                 return (i, end, "organization" if self._is(w, FAMILIES) else "person")
             return None
-        if self._is(w, ORG_HEADS) and not _has_article(w):
-            end = self._complement(toks, text, nxt)
-            if end > nxt and not _broken(text, toks[i], toks[nxt]):
-                return (i, end, "organization")
-            return None
+        if self._is(w, ORG_HEADS) or (_has_article(w) and _without_article(w) in ORG_HEADS):
+            if not _has_article(w):
+                end = self._complement(toks, text, nxt)
+                if end > nxt and joined:
+                    return (i, end, "organization")
+                return None
+            # With the article, a nisba adjective names it (المكتبة المحمودية, الحزب الشيوعي).
+            end = nxt
+            while end < len(toks) and _has_article(toks[end].exact) and toks[end].exact.endswith(("يه", "ي")) \
+                    and not _broken(text, toks[end - 1], toks[end]) and end - nxt < MAX_COMPLEMENT_WORDS:
+                end += 1
+            return (i, end, "organization") if end > nxt else None
         if self._is(w, PLACE_HEADS) and not _has_article(w):
             end = self._name_run(toks, text, nxt, first_any=True)
-            if end > nxt and not _broken(text, toks[i], toks[nxt]):
+            if end > nxt and joined:
                 return (nxt, end, "place")
             return None
-        # X بن Y: the word before بن starts the name.
-        if nxt < len(toks) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
-            if not _has_article(w) and not _broken(text, toks[i], toks[nxt]):
-                end = self._name_run(toks, text, i)
-                if end > nxt + 1:
-                    return (i, end, "person")
-        # Two words in a row the lexicon does not know: a transliterated name (ريكس تيلرسون).
-        if (
-            nxt < len(toks) and not self._stop(toks[i]) and not _has_article(w) and len(w) > 2
-            and self._unknown(w) and self._unknown(toks[nxt].exact) and not self._stop(toks[nxt])
-            and not _has_article(toks[nxt].exact) and not _broken(text, toks[i], toks[nxt])
-        ):
-            end = nxt + 1
-            while end < len(toks) and end - i < MAX_NAME_WORDS and self._unknown(toks[end].exact) \
-                    and not self._stop(toks[end]) and not _broken(text, toks[end - 1], toks[end]):
+        # X بن Y: the word before بن starts the name (الحجاج بن يوسف).
+        if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
+            end = self._name_run(toks, text, i, first_any=True)
+            if end > nxt + 1:
+                return (i, end, "person")
+        # Words the lexicon does not know, nor their stems: a transliterated name (ريكس تيلرسون).
+        # One such word alone is as often a rare inflection (يصطادوا، فاهدم): two in a row are needed.
+        if not self._stop(toks[i]) and not _has_article(w) and len(w) > 2 and self._unknown_word(toks[i]):
+            end = nxt
+            while end < len(toks) and end - i < MAX_NAME_WORDS and self._unknown_word(toks[end]) \
+                    and not self._stop(toks[end]) and not _has_article(toks[end].exact) \
+                    and not _broken(text, toks[end - 1], toks[end]):
                 end += 1
-            return (i, end, "unknown")
+            if end - i > 1:
+                return (i, end, "unknown")
         return None
 
     # --- an article --------------------------------------------------------------------------------

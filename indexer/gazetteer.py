@@ -82,12 +82,14 @@ class Gazetteer:
 
     # --- reading -------------------------------------------------------------------------------
     @classmethod
-    def load(cls, extra: Path | None = None) -> "Gazetteer":
-        """The shipped gazetteer, merged with a user's file when one is given."""
+    def load(cls, extra: Path | None = None, world: bool = True) -> "Gazetteer":
+        """The shipped gazetteer with every CLDR country (``world``), merged with a user's file when
+        one is given."""
         data = resources.files("arsearch.indexer.data")
         base = _parse(data.joinpath("gazetteer.toml").read_text("utf-8"), "gazetteer.toml")
         variants = _parse(data.joinpath("variants.toml").read_text("utf-8"), "variants.toml")
-        base = {**base, "actors": with_world(base.get("actors", []))}
+        if world:
+            base = {**base, "actors": with_world(base.get("actors", []))}
         gaz = cls.from_dict(base, variants.get("groups", []), "gazetteer.toml")
         if extra is not None:
             try:

@@ -56,10 +56,11 @@ Pattern = tuple[str, ...]
 
 
 class Tagger:
-    def __init__(self, gazetteer: Gazetteer, words: WordAnalyzer):
+    def __init__(self, gazetteer: Gazetteer, words: WordAnalyzer, discover: bool = True):
+        """``discover=False`` tags from the gazetteer alone (what the measurement compares with)."""
         self.gazetteer = gazetteer
         self.words = words
-        self.discoverer = Discoverer(words)
+        self.discoverer = Discoverer(words) if discover else None
         # Names and role titles share one table: a longer role title ("وزير الخارجية الروسي") must
         # win over a shorter name inside it ("الخارجية الروسية", the ministry). Role entries carry
         # their Role; name entries carry None.
@@ -172,9 +173,11 @@ class Tagger:
             actor = self.gazetteer.actors[ident]
             if actor.kind == "person" and actor.country:
                 people_of[actor.country].add(ident)
-        discovered = self.discoverer.article_mentions(
-            article.paragraphs, [[(s, e) for s, e, _ in taken] for taken in taken_per_passage]
-        )
+        taken_spans = [[(s, e) for s, e, _ in taken] for taken in taken_per_passage]
+        if self.discoverer is None:
+            discovered = [[] for _ in taken_spans]
+        else:
+            discovered = self.discoverer.article_mentions(article.paragraphs, taken_spans)
         tags = []
         rows = zip(per_passage, taken_per_passage, discovered, article.paragraphs, strict=True)
         for (actors, topics, roles, counterparts), taken, found, text in rows:
