@@ -9,6 +9,10 @@ OSCE, not the Security Council). Role references ("الرئيس الروسي", "
 within one article, to the actor named with that role in the same article, and kept apart as inferred
 mentions.
 
+A topic needs evidence, not one common word: two distinct terms of it (distinct after analysis, so
+السوري and السورية count once), or one term of several words (الأزمة السورية, أسعار النفط), or one of the
+topic's own names (its ``ar`` labels: سورية). One mention of النفط in a simile is not the energy topic.
+
 Nationality adjectives are matched as written (folded, a clitic in front allowed), not by stem: their
 inflections are listed (الروسي، الروسية، الروسيون …), and their stems collide with ordinary words (the
 stem of التركي is the verb ترك "left", that of سوري is سور "wall").
@@ -25,6 +29,8 @@ from arsearch.indexer.gazetteer import Gazetteer, Role
 _CLITICS = "وفبلك"
 #: The word for "counterpart" (نظيره الفرنسي = his French counterpart), as a stem.
 _COUNTERPART = "نظير"
+#: Distinct one-word terms a passage needs for a topic (one is enough for a longer term or a name).
+TOPIC_EVIDENCE = 2
 #: Marks a written-form key in the pattern table, apart from stems (stems never start with it).
 EXACT = "="
 
@@ -82,15 +88,31 @@ class Tagger:
                 self._add(self._mentions, pattern, actor.id, None)
                 if len(pattern) == 1:
                     self._adjectives[pattern[0]] = actor.id
+        self._topic_names: set[tuple[str, Pattern]] = set()  # (topic id, pattern) strong on its own
         for topic in gazetteer.topics.values():
             for term in topic.terms:
-                self._add(self._topics, self._pattern(term), topic.id, None)
+                for pattern in self._topic_patterns(term):
+                    self._add(self._topics, pattern, topic.id, None)
+            self._topic_names.update((topic.id, p) for name in topic.ar for p in self._topic_patterns(name))
         for table in (self._mentions, self._topics):
             for entries in table.values():
                 entries.sort(key=lambda e: -len(e[0]))
 
     def _pattern(self, phrase: str) -> Pattern:
         return tuple(w.stem for w in self.words.words(phrase) if w.stem)
+
+    def _topic_patterns(self, term: str) -> list[Pattern]:
+        """A term of several words by stems (الأزمة السورية, أزمة سورية); a one-word term as written,
+        with or without its article (اليمن, يمن), as country names are: by stem, اليمنى "right hand"
+        would be Yemen and الفلسطينيين "the Philistines" Palestine itself."""
+        pattern = self._pattern(term)
+        if len(pattern) != 1:
+            return [pattern]
+        (written,) = self._written(term) or (EXACT + pattern[0],)
+        bare = written[1:]
+        if bare.startswith("ال") and len(bare) > 4:
+            return [(written,), (EXACT + bare[2:],)]
+        return [(written,)]
 
     def _written(self, phrase: str) -> Pattern:
         return tuple(EXACT + w.exact for w in self.words.words(phrase) if w.stem)
@@ -146,6 +168,16 @@ class Tagger:
                 yield from ((i, e) for e in found)
                 i += 1
 
+    def _topics_with_evidence(self, cands) -> set[str]:
+        """Topics with two distinct terms, or one term of several words, or one of their names."""
+        terms = defaultdict(set)
+        for _, (pattern, ident, _) in self._scan(cands, self._topics, consume=False):
+            terms[ident].add(pattern)
+        return {
+            ident for ident, found in terms.items()
+            if len(found) >= TOPIC_EVIDENCE or any(len(p) > 1 or (ident, p) in self._topic_names for p in found)
+        }
+
     def tag_article(self, article: Article) -> list[PassageTags]:
         """Tags for each passage of an article, in order (roles need the whole article)."""
         per_passage = []
@@ -158,7 +190,7 @@ class Tagger:
             taken_per_passage.append([(kept[i].start, kept[i + len(e[0]) - 1].end, e) for i, e in found])
             actors = {ident for _, ident, role in mentions if role is None}
             roles = [(ident, role) for _, ident, role in mentions if role is not None]
-            topics = {ident for _, (_, ident, _) in self._scan(cands, self._topics, consume=False)}
+            topics = self._topics_with_evidence(cands)
             counterparts = [
                 self._adjectives[f]
                 for i in range(len(cands) - 1)

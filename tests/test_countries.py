@@ -146,3 +146,21 @@ def test_nationality_match_is_explained(world_searcher):
 def test_country_filter_finds_adjective_mentions(world_searcher):
     assert passages(world_searcher.search(actors=["Algeria"])) == [1, 2]
     assert passages(world_searcher.search(actors=["الجزائري"])) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "text, topics",
+    [
+        pytest.param("ارتفع سعر النفط أمس.", (), id="one-common-term-is-not-enough"),
+        pytest.param("ارتفعت أسعار النفط أمس.", ("energy",), id="one-multi-word-term"),
+        pytest.param("قررت أوبك خفض إنتاج النفط.", ("energy",), id="two-distinct-terms"),
+        pytest.param("قاتل الفلسطينيين في الوادي.", (), id="one-adjective-form"),
+        pytest.param("زار الوفد فلسطين.", ("palestine",), id="the-topics-own-name"),
+        pytest.param("رفع يده اليمنى.", (), id="right-hand-is-not-yemen"),
+        pytest.param("قرأ سورة يوسف.", (), id="sura-is-not-syria"),
+        pytest.param("بنوا السور حول المدينة.", (), id="wall-is-not-syria"),
+    ],
+)
+def test_topics_need_evidence(tagger, text, topics):
+    (tags,) = tag(tagger, text)
+    assert tags.topics == topics
