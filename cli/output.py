@@ -40,9 +40,9 @@ def marked_snippet(hit, color: bool) -> str:
     return ("… " if snippet.cut_before else "") + "".join(out) + (" …" if snippet.cut_after else "")
 
 
-def _facet_line(counts: dict[str, int]) -> str:
+def _facet_line(counts: dict[str, int], discovered=()) -> str:
     items = list(counts.items())[:SUMMARY_FACETS]
-    return ", ".join(f"{k} ({v})" for k, v in items) or "none"
+    return ", ".join(f"{k} ({v}{', discovered' if k in discovered else ''})" for k, v in items) or "none"
 
 
 def format_explanation(hit) -> str:
@@ -80,7 +80,7 @@ def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str
 def format_summary(result: SearchResult) -> str:
     shown = f"showing {result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "none shown"
     noun = "passage matches" if result.total == 1 else "passages match"
-    summary = f"{result.total} {noun} ({shown}) · actors: {_facet_line(result.facets.actors)}"
+    summary = f"{result.total} {noun} ({shown}) · actors: {_facet_line(result.facets.actors, result.facets.discovered)}"
     summary += f" · topics: {_facet_line(result.facets.topics)}"
     if result.dropped:
         summary += f" · stop words ignored: {' '.join(result.dropped)}"

@@ -99,6 +99,7 @@ class Facets:
 
     actors: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
+    discovered: tuple[str, ...] = ()  # the actor ids here that discovery found (not in the gazetteer)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ class SearchResult:
             "query": self.query,
             "total": self.total,
             "hits": [h.to_json(explain) for h in self.hits],
-            "facets": {"actors": dict(self.facets.actors), "topics": dict(self.facets.topics)},
+            "facets": {
+                "actors": dict(self.facets.actors), "topics": dict(self.facets.topics),
+                "discovered": list(self.facets.discovered),
+            },
         }
         if self.suggestions:
             data["suggestions"] = [{"query": s.query, "total": s.total} for s in self.suggestions]

@@ -135,7 +135,8 @@ class PassageSearcher:
                 if n:
                     counter[term] = n
             counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-        return Facets(counts["actors"], counts["topics"])
+        discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
+        return Facets(counts["actors"], counts["topics"], discovered)
 
     # --- the API ---------------------------------------------------------------------------------
     def search(

@@ -180,3 +180,24 @@ def test_resolve_discovered_short_and_full(news):
         assert s.resolve_actor("تبون") == full == s.resolve_actor(full)
         with pytest.raises(QueryError):
             s.resolve_actor("بوتفليقة")
+
+
+def test_facets_mark_discovered_actors(news):
+    _, invoke = news
+    data = json.loads(invoke("search", "الجزائر", "--json").stdout)
+    discovered = data["facets"]["discovered"]
+    assert discovered and set(discovered) <= set(data["facets"]["actors"])
+    assert "algeria" in data["facets"]["actors"] and "algeria" not in discovered
+    text = invoke("search", "الجزائر", "--no-color").stdout
+    first = discovered[0]
+    assert f"{first} ({data['facets']['actors'][first]}, discovered)" in text
+
+
+def test_web_filter_accepts_a_discovered_actor(news):
+    from arsearch.web.app import create_app
+
+    root, _ = news
+    client = create_app(root / "index").test_client()
+    page = client.get("/?actor=تبون")
+    assert page.status_code == 200
+    assert "عبد المجيد تبون" in page.get_data(as_text=True)

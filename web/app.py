@@ -94,12 +94,13 @@ def create_app(index_dir: Path, source_dir: Path | None = None) -> Flask:
                 include_inferred=state.inferred,
             )
             result = with_suggestions(searcher, result, state.inferred)
-        # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay fixed.
-        state = replace(
-            state,
-            actors=tuple(dict.fromkeys(gazetteer.resolve_actor(a) for a in state.actors)),
-            topics=tuple(dict.fromkeys(gazetteer.resolve_topic(t) for t in state.topics)),
-        )
+            # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
+            # fixed. Actors through the searcher: it also knows the entities discovery found.
+            state = replace(
+                state,
+                actors=tuple(dict.fromkeys(searcher.resolve_actor(a) for a in state.actors)),
+                topics=tuple(dict.fromkeys(gazetteer.resolve_topic(t) for t in state.topics)),
+            )
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
             pages=render.page_numbers(result.total, state.page, state.limit),
