@@ -120,11 +120,15 @@ def read_set(name: str) -> list[Labelled]:
                 kind, _, surface = item.partition(":")
                 if kind not in LABEL_KINDS:
                     raise ValueError(f"{row['id']}: unknown label kind {kind!r}")
+                # Labels are written in reading order: each is looked for after the previous one
+                # (so a repeated name is the next occurrence), else anywhere after its own last match.
                 key = fold(surface)
-                at = folded.find(key, cursor.get(key, 0))
+                at = folded.find(key, cursor.get("", 0))
+                if at < 0:
+                    at = folded.find(key, cursor.get(key, 0))
                 if at < 0:
                     raise ValueError(f"{row['id']}: {surface!r} is not in the passage")
-                cursor[key] = at + len(key)
+                cursor[key] = cursor[""] = at + len(key)
                 names.append((kind, where[at], where[at + len(key) - 1] + 1))
             out.append(Labelled(row["id"], row["source"], text, tuple(names)))
     return out
