@@ -20,6 +20,7 @@ and every process that indexes one.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from arsearch.indexer.analysis import Word, WordAnalyzer
 from arsearch.indexer.folding import fold_text
@@ -69,6 +70,10 @@ ORG_HEADS = _folded(
 #: Place cues: مدينة وهران، ولاية تيزي وزو.
 PLACE_HEADS = _folded("مدينة, ولاية, محافظة, مطار, قرية, بلدة, منطقة, جزيرة, نهر, جبل, عاصمة, إقليم, وادي, بحر, بحيرة, ميناء")
 
+_CUES = PERSON_TITLES | ROLE_HEADS | REPORTING_VERBS | NARRATING_VERBS | ORG_HEADS | PLACE_HEADS
+_PARTICLES = SONS | FATHERS | SERVANTS | FAMILIES
+_TRIGGERS = _CUES | _PARTICLES | SPOKESMEN
+
 #: Longest name a cue may introduce (words after the cue).
 MAX_NAME_WORDS = 4
 #: Longest organisation complement (وزارة التعليم العالي والبحث العلمي).
@@ -99,6 +104,7 @@ def _arabic(exact: str) -> bool:
     return all("\u0621" <= ch <= "\u064a" for ch in exact)
 
 
+@lru_cache(maxsize=65536)
 def _bare(exact: str) -> str:
     """A folded word without a one-letter clitic in front (وتبون → تبون), for names only."""
     if len(exact) > 3 and exact[0] in _CLITICS:
@@ -106,6 +112,7 @@ def _bare(exact: str) -> str:
     return exact
 
 
+@lru_cache(maxsize=65536)
 def _without_article(exact: str) -> str:
     for prefix in ("وال", "فال", "بال", "كال", "لل", "ال"):
         if exact.startswith(prefix) and len(exact) - len(prefix) >= 2:
@@ -124,18 +131,19 @@ def entity_key(words: list[str]) -> str:
     words the lexicon does not know dropped (زاخاروفا/زخاروفا, تيلرسون/تيليرسون): transliterations
     disagree on them, Arabic names do not (سعد/سعيد stay apart).
     """
-    out = []
-    for w in words:
-        if w in FATHERS:
-            w = "ابو"
-        elif w in SONS:
-            w = "بن"
-        else:
-            w = _without_article(w)
-            if zipf(w) < UNKNOWN_ZIPF and len(w) > 3:
-                w = w[0] + "".join(ch for ch in w[1:-1] if ch not in "اوي") + w[-1]
-        out.append(w)
-    return " ".join(out)
+    return " ".join(_word_key(w) for w in words)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(w: str) -> str:
+    if w in FATHERS:
+        return "ابو"
+    if w in SONS:
+        return "بن"
+    w = _without_article(w)
+    if zipf(w) < UNKNOWN_ZIPF and len(w) > 3:
+        w = w[0] + "".join(ch for ch in w[1:-1] if ch not in "اوي") + w[-1]
+    return w
 
 
 #: Arabic letters → ASCII for ids, one-to-one (emphatics doubled), so two keys never share an id.
@@ -158,28 +166,40 @@ class Discoverer:
 
     def __init__(self, words: WordAnalyzer):
         self.words = words
+        # Per distinct word form, computed once (news repeats its vocabulary, as the analyzer's memo
+        # relies on): which cue lists hold it, with or without a clitic; common; unknown.
+        self._memo_is: dict[tuple[str, int], bool] = {}
+        self._memo_common: dict[str, bool] = {}
+        self._memo_unknown: dict[str, bool] = {}
 
     # --- word classes ------------------------------------------------------------------------------
     def _stop(self, w: Word) -> bool:
         return w.stem is None
 
-    @staticmethod
-    def _common(exact: str) -> bool:
-        return zipf(exact) >= COMMON_ZIPF or zipf(_bare(exact)) >= COMMON_ZIPF
+    def _common(self, exact: str) -> bool:
+        hit = self._memo_common.get(exact)
+        if hit is None:
+            hit = self._memo_common[exact] = zipf(exact) >= COMMON_ZIPF or zipf(_bare(exact)) >= COMMON_ZIPF
+        return hit
 
-    @staticmethod
-    def _unknown(exact: str) -> bool:
+    def _unknown(self, exact: str) -> bool:
         """Arabic letters, and not in the lexicon, also without a clitic (Latin text is not a name cue)."""
-        return _arabic(exact) and zipf(exact) < UNKNOWN_ZIPF and zipf(_bare(exact)) < UNKNOWN_ZIPF
+        hit = self._memo_unknown.get(exact)
+        if hit is None:
+            hit = self._memo_unknown[exact] = (
+                _arabic(exact) and zipf(exact) < UNKNOWN_ZIPF and zipf(_bare(exact)) < UNKNOWN_ZIPF
+            )
+        return hit
 
-    @staticmethod
-    def _is(exact: str, words: frozenset[str]) -> bool:
-        return exact in words or _bare(exact) in words
+    def _is(self, exact: str, words: frozenset[str]) -> bool:
+        key = (exact, id(words))
+        hit = self._memo_is.get(key)
+        if hit is None:
+            hit = self._memo_is[key] = exact in words or _bare(exact) in words
+        return hit
 
     def _cue(self, exact: str) -> bool:
-        return any(
-            self._is(exact, s) for s in (PERSON_TITLES, ROLE_HEADS, REPORTING_VERBS, NARRATING_VERBS, ORG_HEADS, PLACE_HEADS)
-        )
+        return self._is(exact, _CUES)
 
     def _unknown_word(self, w: Word) -> bool:
         """Not in the lexicon, nor is its stem (كربتي is a rare form of كرب; تيلرسون has no known stem)."""
@@ -187,7 +207,7 @@ class Discoverer:
 
     def _particle(self, tok: Word, text: str) -> bool:
         """A name particle as the head of a name: بن، أبو/أبا/أبي، عبد، آل, never with tanween (أباً)."""
-        return self._is(tok.exact, SONS | FATHERS | SERVANTS | FAMILIES) and not _TANWEEN & set(text[tok.start : tok.end])
+        return self._is(tok.exact, _PARTICLES) and not _TANWEEN & set(text[tok.start : tok.end])
 
     # --- spans -------------------------------------------------------------------------------------
     def _name_run(self, toks: list[Word], text: str, i: int, first_any: bool = False) -> int:
@@ -206,7 +226,7 @@ class Discoverer:
             return i
         j = i + 1
         after_particle = self._particle(toks[i], text) or (
-            self._is(first, SONS | FATHERS | SERVANTS | FAMILIES) and not _TANWEEN & set(text[toks[i].start : toks[i].end])
+            self._is(first, _PARTICLES) and not _TANWEEN & set(text[toks[i].start : toks[i].end])
         )
         while j < n and j - i < MAX_NAME_WORDS + 2:
             if _broken(text, toks[j - 1], toks[j]):
@@ -253,10 +273,10 @@ class Discoverer:
             j += 1
         return j
 
-    def passage_spans(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, list[str]]]:
+    def passage_spans(self, text: str, taken: list[tuple[int, int]], toks=None) -> list[tuple[int, int, str, list[str]]]:
         """Candidate names in one passage: (first token, end token, kind, name words), not overlapping
         each other or the gazetteer's character spans in ``taken``."""
-        toks = list(self.words.words(text))
+        toks = list(self.words.words(text)) if toks is None else toks
         covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end}
         found: list[tuple[int, int, str]] = []
         i = 0
@@ -291,6 +311,12 @@ class Discoverer:
     def _span_at(self, toks, text, i):
         w = toks[i].exact
         nxt = i + 1
+        # Most words start nothing: a cue, a particle, a word before بن, or an unknown word does.
+        if not (
+            self._is(w, _TRIGGERS) or (nxt < len(toks) and self._is(toks[nxt].exact, SONS))
+            or self._unknown(w) or _without_article(w) in ORG_HEADS
+        ):
+            return None
         joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
         if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
             # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
@@ -365,21 +391,23 @@ class Discoverer:
         return None
 
     # --- an article --------------------------------------------------------------------------------
-    def article_mentions(self, paragraphs, taken_per_passage) -> list[list[Mention]]:
+    def article_mentions(self, paragraphs, taken_per_passage, words_per_passage=None) -> list[list[Mention]]:
         """Discovered mentions per passage; short names resolved to the article's full names."""
         per_passage = []
         full_by_word: dict[str, set[str]] = {}
         keys_kind: dict[str, str] = {}
-        for text, taken in zip(paragraphs, taken_per_passage, strict=True):
-            toks = list(self.words.words(text))
-            spans = self.passage_spans(text, taken)
+        if words_per_passage is None:
+            words_per_passage = [self.words.words(text) for text in paragraphs]
+        for text, taken, words in zip(paragraphs, taken_per_passage, words_per_passage, strict=True):
+            toks = list(words)
+            spans = self.passage_spans(text, taken, toks)
             per_passage.append((text, toks, taken, spans))
             for _, _, kind, names in spans:
                 key = entity_key(names)
                 keys_kind.setdefault(key, kind)
                 if kind == "person" and len(names) > 1:
                     for w in names[1:]:
-                        if w not in SONS | FATHERS | SERVANTS | FAMILIES and not _has_article(w):
+                        if w not in _PARTICLES and not _has_article(w):
                             full_by_word.setdefault(entity_key([w]), set()).add(key)
         out = []
         for text, toks, taken, spans in per_passage:
@@ -393,7 +421,7 @@ class Discoverer:
                 used.update(range(start, end))
                 mentions.append(self._mention(text, toks[start].start, toks[end - 1].end, key, kind))
             # Short names alone (… نزار): a word that is one full name's part, not taken by anything.
-            for k, tok in enumerate(toks):
+            for k, tok in enumerate(toks if full_by_word else ()):
                 if k in used or self._stop(tok) or any(s < tok.end and tok.start < e for s, e in taken):
                     continue
                 # The word as written, or behind a clitic (ونزار); never a common word (أمس).

@@ -131,14 +131,14 @@ class Tagger:
         if pattern and entry not in table[pattern[0]]:
             table[pattern[0]].append(entry)
 
-    def _candidates(self, text: str) -> tuple[list[tuple[str, ...]], list[Word]]:
+    def _candidates(self, words: tuple[Word, ...]) -> tuple[list[tuple[str, ...]], list[Word]]:
         """Per word (stop words out): its stem, and the stem without a bare clitic in front; its
         written forms with and without clitics (``written_forms``), marked with ``EXACT``. With the
         words themselves, for the mentions' character offsets."""
         out = []
         kept = []
         analyze = self.words.analyze
-        for word in self.words.words(text):
+        for word in words:
             if word.stem is None:
                 continue
             kept.append(word)
@@ -191,8 +191,9 @@ class Tagger:
         per_passage = []
         named: set[str] = set()
         taken_per_passage = []
-        for text in article.paragraphs:
-            cands, kept = self._candidates(text)
+        words_per_passage = [self.words.words(text) for text in article.paragraphs]
+        for words in words_per_passage:
+            cands, kept = self._candidates(words)
             found = list(self._scan(cands, self._mentions, consume=True))
             mentions = [entry for _, entry in found]
             taken_per_passage.append([(kept[i].start, kept[i + len(e[0]) - 1].end, e) for i, e in found])
@@ -221,7 +222,7 @@ class Tagger:
         if self.discoverer is None:
             discovered = [[] for _ in taken_spans]
         else:
-            discovered = self.discoverer.article_mentions(article.paragraphs, taken_spans)
+            discovered = self.discoverer.article_mentions(article.paragraphs, taken_spans, words_per_passage)
         of_kind = defaultdict(set)  # person / country -> the ids the article names
         for ident in named:
             of_kind[self.gazetteer.actors[ident].kind].add(ident)
