@@ -36,6 +36,17 @@ def searcher(seed_index):
 
 
 @pytest.fixture(scope="session")
+def tagger():
+    """The shipped gazetteer's tagger (CLDR countries and discovery included)."""
+    from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+    from arsearch.indexer.gazetteer import Gazetteer
+    from arsearch.indexer.tagging import Tagger
+
+    gazetteer = Gazetteer.load()
+    return Tagger(gazetteer, WordAnalyzer(load_stopwords(), gazetteer.protected_names()))
+
+
+@pytest.fixture(scope="session")
 def seed_passages() -> list[str]:
     from arsearch.indexer.corpus import read_articles
 

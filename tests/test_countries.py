@@ -1,23 +1,16 @@
 """Countries from CLDR (through Babel): names, nationality adjectives by rule, English names in queries."""
 
 import pytest
-from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.build import rebuild_index
 from arsearch.indexer.corpus import Article
 from arsearch.indexer.countries import cldr_countries, nisba_base, nisba_forms
 from arsearch.indexer.gazetteer import Gazetteer
-from arsearch.indexer.tagging import Tagger
 from arsearch.search import PassageSearcher
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
-def tagger(gazetteer):
-    return Tagger(gazetteer, WordAnalyzer(load_stopwords(), gazetteer.protected_names()))
 
 
 def tag(tagger, *paragraphs):
