@@ -204,19 +204,20 @@ class Gazetteer:
                 links.setdefault(adjective, set()).update(names - {adjective})
         return links
 
-    def english_phrases(self) -> dict[tuple[str, ...], tuple[str, ...]]:
-        """English names of several words (Saudi Arabia), folded, → the actor's Arabic names.
+    def name_phrases(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Names of several words, folded — English (Saudi Arabia) or Arabic (سيرغي لافروف) — → the
+        actor's Arabic names, so a query that is one of its names finds the others (لافروف).
 
-        One-word English names are spelling variants (``variant_groups``); these need the query's
-        word sequence, so the compiler looks them up over runs of typed words.
+        One-word names are spelling variants (``variant_groups``); these need the query's word
+        sequence, so the compiler looks them up over runs of typed words.
         """
         out: dict[tuple[str, ...], tuple[str, ...]] = {}
         for actor in self.actors.values():
-            for name in actor.en:
+            for name in (*actor.en, *actor.ar):
                 words = tuple(fold_text(name))
-                if len(words) > 1 and all(w.isascii() for w in words):
-                    out.setdefault(words, actor.ar)
-        return out
+                if len(words) > 1:
+                    out.setdefault(words, tuple(n for n in actor.ar if tuple(fold_text(n)) != words))
+        return {k: v for k, v in out.items() if v}
 
     # --- resolving what users type ---------------------------------------------------------------
     def resolve_actor(self, value: str) -> str:

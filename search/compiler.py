@@ -118,7 +118,7 @@ class QueryCompiler:
                 for key in (form, canonical_name(form)):
                     self._variants.setdefault(key, set()).update(group)
         self._nationality = gazetteer.nationality_links()
-        self._english = gazetteer.english_phrases()
+        self._names = gazetteer.name_phrases()
 
     def compile(self, tree) -> CompiledQuery:
         plan = MatchPlan()
@@ -138,7 +138,7 @@ class QueryCompiler:
     # --- tree nodes ------------------------------------------------------------------------------
     def _node(self, node, plan, dropped, titles, positive):
         if isinstance(node, qp.And) or isinstance(node, qp.Or):
-            nodes = self._english_names(node.nodes) if type(node) is qp.And else node.nodes
+            nodes = self._name_runs(node.nodes) if type(node) is qp.And else node.nodes
             parts = [self._node(n, plan, dropped, titles, positive) for n in nodes]
             parts = [p for p in parts if p is not None]
             if not parts:
@@ -246,9 +246,10 @@ class QueryCompiler:
         return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
 
 
-    def _english_names(self, nodes):
-        """Runs of typed words that are an English name of several words (Saudi Arabia) also
-        search the actor's Arabic names, each as a phrase."""
+    def _name_runs(self, nodes):
+        """Runs of typed words that are an actor's name of several words (Saudi Arabia, سيرغي
+        لافروف) also search its other Arabic names, each as a phrase: the passages that name it
+        otherwise (لافروف alone) match too, below those that have every typed word."""
         out, i = [], 0
         while i < len(nodes):
             for n in range(min(len(nodes) - i, 6), 1, -1):
@@ -256,8 +257,8 @@ class QueryCompiler:
                 if not all(isinstance(w, qp.Word) for w in run):
                     continue
                 key = tuple(w for node in run for w in fold_text(node.text))
-                if key in self._english:
-                    names = [qp.Phrase(a) if len(fold_text(a)) > 1 else qp.Word(a) for a in self._english[key]]
+                if key in self._names:
+                    names = [qp.Phrase(a) if len(fold_text(a)) > 1 else qp.Word(a) for a in self._names[key]]
                     out.append(qp.Or((_TypedRun(tuple(run)), *names)))
                     i += n
                     break

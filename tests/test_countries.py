@@ -157,3 +157,12 @@ def test_country_filter_finds_adjective_mentions(world_searcher):
 def test_topics_need_evidence(tagger, text, topics):
     (tags,) = tag(tagger, text)
     assert tags.topics == topics
+
+
+@pytest.mark.parametrize(
+    "query",
+    [pytest.param("سيرغي لافروف", id="arabic-full-name"), pytest.param("Sergey Lavrov", id="english-full-name")],
+)
+def test_a_full_name_also_finds_the_actors_other_names_below(searcher, query):
+    # Passage 8 says سيرغي لافروف, passage 9 only لافروف.
+    assert passages(searcher.search(query)) == [8, 9]
