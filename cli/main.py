@@ -15,7 +15,6 @@ from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
 from arsearch.search import PassageSearcher
-from arsearch.search.entities import discovered_entities, gazetteer_toml
 from arsearch.search.searcher import DEFAULT_LIMIT
 from arsearch.search.suggest import with_suggestions
 
@@ -216,6 +215,8 @@ def actors_command(used_only, discovered, write_file, as_json, index_dir, source
     if not discovered:
         _entities_command("actors", used_only, as_json, index_dir, source_dir)
         return
+    from arsearch.search.entities import discovered_entities, gazetteer_toml  # only this listing needs it
+
     with _searcher(index_dir, source_dir) as searcher:
         entities = discovered_entities(searcher)
     if write_file:

@@ -12,7 +12,6 @@ from pathlib import Path
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
 from arsearch.search.compiler import QueryCompiler
-from arsearch.search.entities import discovered_ids, resolve_discovered
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
@@ -215,6 +214,9 @@ class PassageSearcher:
         try:
             return self.gazetteer.resolve_actor(value)
         except QueryError as e:
+            # Imported here: a search that names no discovered entity never loads discovery.
+            from arsearch.search.entities import discovered_ids, resolve_discovered
+
             return resolve_discovered(value, discovered_ids(self), e)
 
     def passage(self, key: str, context: int = 1) -> list[Passage]:
