@@ -7,6 +7,7 @@ demand: ``arsearch actors --discovered`` and a filter value the gazetteer does n
 an ordinary search does not.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from arsearch.indexer.discovery import entity_id, entity_key
 from arsearch.indexer.errors import QueryError
 from arsearch.indexer.folding import fold_text
 
+#: Short vowels, tanween, shadda, sukun, tatweel: dropped from the forms a listing shows.
+_HARAKAT = re.compile("[\u064b-\u065f\u0670\u0640]")
 #: How many example passages a listing shows per entity.
 EXAMPLES = 2
 #: Characters of context on each side of an example mention.
@@ -49,7 +52,7 @@ def discovered_entities(searcher) -> list[DiscoveredEntity]:
                 if m_id != ident:
                     continue
                 kinds[kind] += 1
-                forms[surface] += 1
+                forms[_HARAKAT.sub("", surface)] += 1  # أَبِي هُرَيْرَةَ and أبي هريرة are one form
                 if len(examples) < EXAMPLES and (not examples or examples[-1] != fields["key"]):
                     examples.append(_excerpt(fields["text"], start, end))
         if not docs:
