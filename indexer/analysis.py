@@ -28,7 +28,7 @@ _TANWEEN_FATH = "\u064B"
 _HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 #: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +83,9 @@ class WordAnalyzer:
                     exact_stem = exact[:-1]
                 else:
                     exact_stem = exact
-                forms = (exact, stem(exact_stem, self.names, article))
+                # A final ه written as ه (not ة) after a ت is a pronoun: حكومته is حكومة + his.
+                heh = marks_folded.endswith("ه")
+                forms = (exact, stem(exact_stem, self.names, article, heh))
             if len(self._memo) < 1_000_000:
                 self._memo[raw] = forms
         return forms

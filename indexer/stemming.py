@@ -18,9 +18,19 @@ Input is a folded word (see ``indexer.folding``): ة is already ه and ى is ي.
 #: Prefixes light10 strips (one of them, longest match first); the bare و is handled apart.
 _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
-#: Suffixes light10 strips, each at most once, in this order (ة/ية are folded to ه/يه already),
-#: plus the dual pronoun هما (دعمهما, استعدادهما), which news text uses a lot and light10 misses.
-_SUFFIXES = ("هما", "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+#: Pronoun suffixes (and the ه of a folded ة), outermost, at most one: light10's ها and ه, the dual
+#: هما (دعمهما, استعدادهما), and the plural and first-person ones that light10 misses (جيشنا,
+#: سياراتهم). كم is left out: it ends too many stems (محاكم, تراكم). Taken before the plural and dual
+#: endings, so سياراته and اعلانه stem like سيارات and اعلان.
+_PRONOUNS = ("هما", "هم", "هن", "نا", "ها", "ه")
+
+#: The other suffixes, each at most once, in this order (ة/ية are folded to ه/يه already). The
+#: dual ان comes after the plural endings so that a stem ending in ان keeps the same stem in the
+#: plural: امتحان, امتحانات and امتحانان all lose ان, where light10 took it only from the singular.
+_SUFFIXES = ("ات", "ون", "ين", "ان", "ي")
+
+#: Suffixes before which a ة is written ت (حكومتهم, سيارتين, عمليتها): the ت is put back as ة.
+_AFTER_TA = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ك", "ان", "ين")
 
 #: Letters a stem keeps when a two-letter suffix comes off: light10's two would make بيان → بي
 #: (and بيانات → بي), سكان → سك.
@@ -78,23 +88,45 @@ def _starts_with_waw_stem(word: str) -> bool:
     return word.startswith(WAW_STEMS)
 
 
-def light10(word: str, article: bool = True) -> str:
-    """Plain light10 on a folded word (the guard for a radical و included).
+def light10(word: str, article: bool = True, heh: bool = False) -> str:
+    """light10 on a folded word, with the guard for a radical و and the suffix fixes above.
 
     ``article=False`` leaves a leading ال alone: in ألغام or إلغاء it is alef-hamza + lam, not the
-    article, which only the unfolded spelling shows.
+    article, which only the unfolded spelling shows. ``heh=True`` says that a final ه was written ه,
+    not ة, so after a ت it is the pronoun "his" (حكومته), which only the unfolded spelling shows.
     """
     if article or not word.startswith("ال"):
         word = strip_prefix(word)
+    word = _restore_ta_marbuta(word, heh)
+    for suffix in _PRONOUNS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (_MIN_STEM_LONG if len(suffix) > 1 else 2):
+            word = word[: -len(suffix)]
+            break
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= (_MIN_STEM_LONG if len(suffix) > 1 else 2):
             word = word[: -len(suffix)]
     return word
 
 
-def stem(folded: str, names: dict[str, str], article: bool = True) -> str:
+def _restore_ta_marbuta(word: str, heh: bool) -> str:
+    """حكومتهم → حكومه: a ت before a pronoun or dual ending is the word's ة, when a stem is left.
+
+    Not after ا (سياراتهم is a plural in ات) and not when fewer than three letters come before the ت
+    (بيتها, وقتهم: the ت is radical).
+    """
+    endings = (*_AFTER_TA, "ه") if heh else _AFTER_TA
+    for suffix in endings:
+        if word.endswith(suffix):
+            head = word[: -len(suffix)]
+            if head.endswith("ت") and len(head) - 1 >= _MIN_STEM_LONG and head[-2] != "ا":
+                return head[:-1] + "ه"
+            return word
+    return word
+
+
+def stem(folded: str, names: dict[str, str], article: bool = True, heh: bool = False) -> str:
     """The stem a folded word is indexed under: a protected name as is, anything else by light10."""
     name = protected_lookup(folded, names)
     if name is not None:
         return name
-    return light10(folded, article)
+    return light10(folded, article, heh)
