@@ -66,11 +66,17 @@ class Consistency:
 
 
 @lru_cache(maxsize=1)
-def read_vocabulary(size: int = VOCABULARY_SIZE) -> frozenset[str]:
-    """wordfreq's ``size`` most frequent Arabic words, folded (its data ships in the wheel: no network)."""
+def read_words(size: int = VOCABULARY_SIZE) -> tuple[str, ...]:
+    """wordfreq's ``size`` most frequent Arabic words as written (its data ships in the wheel: no network)."""
     from wordfreq import top_n_list
 
-    return frozenset(f for f in (fold(w) for w in top_n_list("ar", size)) if _ARABIC_WORD.match(f))
+    return tuple(top_n_list("ar", size))
+
+
+@lru_cache(maxsize=1)
+def read_vocabulary(size: int = VOCABULARY_SIZE) -> frozenset[str]:
+    """The same words, folded: Arabic letters only."""
+    return frozenset(f for f in (fold(w) for w in read_words(size)) if _ARABIC_WORD.match(f))
 
 
 def inflected_forms(word: str) -> list[tuple[str, str]]:

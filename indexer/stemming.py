@@ -45,7 +45,7 @@ _MIN_NAME_AFTER_CLITIC = 4
 #: Stems whose first letter و is radical, not the conjunction "and" (folded spelling).
 WAW_STEMS = (
     "وزار", "وزير", "وزراء", "وكال", "وكيل", "وطن", "وجود", "وجه", "وضع", "وضوح", "وقت", "وقف", "وقع",
-    "ولاي", "ولد", "وفد", "وفق", "وفا", "وصل", "وصف", "وثيق", "وثائق", "ورق", "وسط", "وسائل", "وسيل",
+    "ولاي", "ولد", "وفد", "وفق", "وفا", "وصل", "وصف", "وثيق", "وثاءق", "ورق", "وسط", "وساءل", "وسيل",
     "وعد", "وحد", "واشنطن", "وصي", "وصا", "وحيد", "واقع", "واجب", "وارد", "وظيف", "وزن", "ولي", "وتير", "وداع", "وريث",
 )
 
@@ -88,14 +88,16 @@ def _starts_with_waw_stem(word: str) -> bool:
     return word.startswith(WAW_STEMS)
 
 
-def light10(word: str, article: bool = True, heh: bool = False) -> str:
+def light10(word: str, article: bool = True, heh: bool = False, conjunction: bool = True) -> str:
     """light10 on a folded word, with the guard for a radical و and the suffix fixes above.
 
     ``article=False`` leaves a leading ال alone: in ألغام or إلغاء it is alef-hamza + lam, not the
     article, which only the unfolded spelling shows. ``heh=True`` says that a final ه was written ه,
     not ة, so after a ت it is the pronoun "his" (حكومته), which only the unfolded spelling shows.
+    ``conjunction=False`` keeps a leading و: after a clitic ب/ل/ك it cannot be "and" (ب + و is not a
+    clitic sequence: بوعزيزي, بومدين, لوران are names, بوزارة is ب + وزارة).
     """
-    if article or not word.startswith("ال"):
+    if (article or not word.startswith("ال")) and (conjunction or not word.startswith("و")):
         word = strip_prefix(word)
     word = _restore_ta_marbuta(word, heh)
     for suffix in _PRONOUNS:

@@ -201,7 +201,7 @@ class QueryCompiler:
             # Typed without its hamza, الغام may be ألغام, whose ال is not the article.
             weak.add(light10(exact, article=False))
             for bare in _bare_forms(exact):
-                weak.add(light10(bare))
+                weak.add(light10(bare, conjunction=not _after_clitic(exact, bare)))
                 weak.update(light10(clitic + bare) for clitic in BARE_CLITICS)
                 if not bare.endswith("ا"):
                     weak_exact.add(bare + "ا")  # accusative alif written without tanween (توترا)
@@ -247,6 +247,13 @@ def _bare_forms(exact: str) -> set[str]:
         if form[0] in BARE_CLITICS and len(form) - 1 >= MIN_CLITIC_REST:
             forms.add(form[1:])
     return {f for f in forms if len(f) >= MIN_CLITIC_REST}
+
+
+def _after_clitic(exact: str, bare: str) -> bool:
+    """Whether ``bare`` is what is left of ``exact`` after a ب/ل/ك (or the ل of ال): a و there is
+    part of the word, never "and" (بوعزيزي is not ب + و + عزيزي)."""
+    cut = len(exact) - len(bare)
+    return cut > 0 and exact.endswith(bare) and exact[cut - 1] in BARE_CLITICS
 
 
 def word_finds(compiler: QueryCompiler, query_word: str, text_word: str) -> bool:

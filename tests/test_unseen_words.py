@@ -1,0 +1,121 @@
+"""Classes of words the seed never had, each over wordfreq's real Arabic vocabulary, and in a real index.
+
+Every class the issue named is tested on all the words of the list it applies to (not on one
+example), then end to end on a small article written for the test.
+"""
+
+import re
+from collections import defaultdict
+
+import pytest
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.build import rebuild_index
+from arsearch.indexer.folding import fold
+from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.search import PassageSearcher
+from arsearch.search.compiler import QueryCompiler, word_finds
+
+from benchmarks.consistency import read_vocabulary, read_words
+
+_SEATS = re.compile("[ءؤئ]")
+
+
+@pytest.fixture(scope="module")
+def compiler() -> QueryCompiler:
+    gazetteer = Gazetteer.load()
+    return QueryCompiler(WordAnalyzer(load_stopwords(), gazetteer.protected_names()), gazetteer)
+
+
+def test_hamza_seats_on_the_line_are_one_letter_query_and_index_side(compiler):
+    """مسئول/مسؤول, شئون/شؤون, أصدقاؤه/أصدقائه: every such group of the list, both search directions."""
+    groups = defaultdict(set)
+    for word in read_words():
+        if _SEATS.search(word):
+            groups[_SEATS.sub("ء", word)].add(word)
+    pairs = [(a, b) for g in groups.values() for a in g for b in g if a != b]
+    assert len(pairs) > 80
+    assert all(fold(a) == fold(b) for a, b in pairs)
+    missed = [(a, b) for a, b in pairs if not word_finds(compiler, a, b)]
+    assert missed == []
+
+
+def test_names_in_bu_are_not_the_clitics_ba_and_wa(compiler):
+    """بوعزيزي, بومدين, لوران: a ب/ل/ك before و is never followed by the conjunction, so a search for
+    the name must not find the word left after ب + و (عزيزي, مدين)."""
+    vocabulary = read_vocabulary()
+    pairs = [(w, w[2:]) for w in vocabulary if w[:2] in ("بو", "لو", "كو") and len(w) >= 5 and w[2:] in vocabulary]
+    assert len(pairs) > 50
+    wrong = [(a, b) for a, b in pairs if word_finds(compiler, a, b)]
+    assert wrong == []
+
+
+def test_a_radical_waw_after_a_clitic_still_finds_its_word(compiler):
+    """The fix above keeps بوزارة = ب + وزارة and لوزير = ل + وزير."""
+    for query, text in [("بوزارة", "الوزارة"), ("لوزير", "الوزير"), ("بوجود", "وجود"), ("لوكالة", "الوكالة")]:
+        assert word_finds(compiler, query, text), (query, text)
+
+
+def test_a_conjunction_written_apart_reads_as_written_together(compiler):
+    """For every و + word of the list: "و word" gives the same exact forms and stems as "وword"."""
+    words = compiler.words
+    vocabulary = read_vocabulary()
+    joined = [w for w in vocabulary if w.startswith("و") and len(w) >= 4 and w[1:] in vocabulary]
+    assert len(joined) > 1000
+    for w in joined:
+        apart = words.words(f"قال و {w[1:]}")
+        together = words.words(f"قال {w}")
+        assert [(t.exact, t.stem) for t in apart] == [(t.exact, t.stem) for t in together], w
+        assert (apart[1].start, apart[1].end) == (4, 6 + len(w) - 1)
+
+
+def test_five_nouns_case_forms_are_one_word(compiler):
+    """أبو/أبا/أبي and أخو/أخا/أخي with و/ف/ل before them: every form of the list folds and stems alike."""
+    forms = defaultdict(set)
+    for word in read_words():
+        m = re.fullmatch("([وفل]?ل?)(أب|أخ)([وايي])", word)
+        if m:
+            forms[m.group(1) + m.group(2)].add(word)
+    groups = [g for g in forms.values() if len(g) > 1]
+    assert len(groups) >= 4
+    for group in groups:
+        assert len({compiler.words.analyze(w) for w in group}) == 1, group
+    assert fold("أبى") != fold("أبو"), "the verb أبى (refused) is not the noun"
+    assert fold("بابا") == "بابا", "بابا (pope) is not ب + أبا"
+
+
+ARTICLE = """حوار عن السعادة
+
+تحدث الكاتب طويلا عن السعادة و الشقاء في حياة الناس.
+
+وقال أبو بكر إن المسئول عن الملف غائب.
+
+ونقل الصحفي عن أبي بكر أن المسؤولين وصلوا.
+
+وسأل أبا بكر عن السعادة والشقاء معا.
+"""
+
+
+@pytest.fixture(scope="module")
+def article_searcher(tmp_path_factory):
+    source = tmp_path_factory.mktemp("unseen")
+    (source / "hiwar.txt").write_text(ARTICLE, "utf-8")
+    index = tmp_path_factory.mktemp("unseen-index")
+    rebuild_index(source, index)
+    with PassageSearcher(index) as s:
+        yield s
+
+
+@pytest.mark.parametrize(
+    "query, passages, marked",
+    [
+        pytest.param('"السعادة والشقاء"', {2, 5}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-conjunction-apart"),
+        pytest.param('"السعادة و الشقاء"', {2, 5}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-typed-apart"),
+        pytest.param('"أبو بكر"', {3, 4, 5}, {"أبو بكر", "أبي بكر", "أبا بكر"}, id="five-nouns-in-a-phrase"),
+        pytest.param("مسؤول", {3, 4}, {"المسئول", "المسؤولين"}, id="hamza-seat"),
+    ],
+)
+def test_in_an_index(article_searcher, query, passages, marked):
+    result = article_searcher.search(query, limit=10)
+    assert {h.passage.passage for h in result.hits} == passages
+    got = {h.passage.text[s:e] for h in result.hits for s, e in h.highlights}
+    assert got == marked
