@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from arsearch.indexer.folding import fold
-from arsearch.search.compiler import QueryCompiler, word_finds
+from arsearch.search.compiler import QueryCompiler, plan_finds, word_plan
 
 #: How many of wordfreq's most frequent Arabic words are read (the issue's figure).
 VOCABULARY_SIZE = 50_000
@@ -115,6 +115,7 @@ def measure_consistency(compiler: QueryCompiler, vocabulary: frozenset[str]) -> 
         base_stem = words.analyze(word)[1]
         if base_stem is None:
             continue
+        plan = word_plan(compiler, word)
         seen = set()
         for kind, form in inflected_forms(word):
             if form not in vocabulary or form in seen:
@@ -124,7 +125,7 @@ def measure_consistency(compiler: QueryCompiler, vocabulary: frozenset[str]) -> 
             if form_stem is None:
                 continue
             searched += 1
-            found += word_finds(compiler, word, form)
+            found += plan is not None and plan_finds(compiler, plan, form)
             if kind == "clitic" and form[0] in _QUERY_TIME_CLITICS and not form.startswith(("بال", "كال")):
                 continue
             pairs[kind] += 1

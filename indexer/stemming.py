@@ -116,6 +116,8 @@ def _restore_ta_marbuta(word: str, heh: bool) -> str:
     Not after ا (سياراتهم is a plural in ات) and not when fewer than three letters come before the ت
     (بيتها, وقتهم: the ت is radical).
     """
+    if "ت" not in word[-5:-1]:
+        return word
     endings = (*_AFTER_TA, "ه") if heh else _AFTER_TA
     for suffix in endings:
         if word.endswith(suffix):

@@ -12,6 +12,7 @@ from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.build import rebuild_index
 from arsearch.indexer.folding import fold
 from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.loanwords import loanword_variants
 from arsearch.search import PassageSearcher
 from arsearch.search.compiler import QueryCompiler, word_finds
 
@@ -119,3 +120,39 @@ def test_in_an_index(article_searcher, query, passages, marked):
     assert {h.passage.passage for h in result.hits} == passages
     got = {h.passage.text[s:e] for h in result.hits for s, e in h.highlights}
     assert got == marked
+
+
+def _stem_groups(compiler, vocabulary):
+    groups = defaultdict(list)
+    for w in sorted(vocabulary):
+        stem = compiler.words.analyze(w)[1]
+        if stem and not w.startswith("ال"):
+            groups[stem].append(w)
+    return groups
+
+
+def test_transliterated_words_find_their_other_spellings(compiler):
+    """كمبيوتر/كومبيوتر, تلفزيون/تليفزيون, إنجليزي/إنكليزي, إنترنت/انترنيت, and every other pair of the
+    list that the rule joins: a long word's stems one long vowel or one g-letter apart."""
+    for a, b in [("كمبيوتر", "الكومبيوتر"), ("تلفزيون", "التليفزيون"), ("إنجليزي", "الإنكليزية"), ("إنترنت", "الانترنيت")]:
+        assert word_finds(compiler, a, b) and word_finds(compiler, b, a), (a, b)
+    groups = _stem_groups(compiler, read_vocabulary())
+    pairs = [(s, v) for s in groups for v in loanword_variants(s) if v in groups and s < v]
+    assert len(pairs) > 30
+    missed = [(groups[s][0], groups[v][0]) for s, v in pairs if not word_finds(compiler, groups[s][0], groups[v][0])]
+    assert missed == []
+
+
+def test_the_transliteration_rule_leaves_shorter_arabic_words_apart(compiler):
+    """تحمل/تحميل, محدد/محدود, تشغيل/تشكيل: Arabic patterns one such edit apart are two words."""
+    groups = _stem_groups(compiler, read_vocabulary())
+    short = [
+        (s, v)
+        for s in groups
+        if 4 <= len(s) <= 5
+        for v in loanword_variants(s, shortest=4)  # the same edits, below the rule's length
+        if v in groups and s < v
+    ]
+    assert len(short) > 500
+    joined = [(s, v) for s, v in short if word_finds(compiler, groups[s][0], groups[v][0])]
+    assert len(joined) <= 0.02 * len(short), joined[:40]
