@@ -6,12 +6,10 @@ analyzer section); a change that lowers one is a regression.
 """
 
 import pytest
-from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.folding import fold
-from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.search.compiler import QueryCompiler
 
-from benchmarks.consistency import measure_consistency, read_vocabulary
+from benchmarks.consistency import measure_consistency, read_vocabulary, shipped_compiler
 
 #: Measured with analyzer 4 (python -m benchmarks.consistency): stem 95.0%, search 95.8%; analyzer 3
 #: had 88.1% and 90.3%.
@@ -23,8 +21,7 @@ MIN_KIND_RATES = {"definite": 0.99, "plural": 0.97, "dual": 0.91, "pronoun": 0.8
 
 @pytest.fixture(scope="module")
 def compiler() -> QueryCompiler:
-    gazetteer = Gazetteer.load()
-    return QueryCompiler(WordAnalyzer(load_stopwords(), gazetteer.protected_names()), gazetteer)
+    return shipped_compiler()
 
 
 @pytest.fixture(scope="module")

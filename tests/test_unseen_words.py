@@ -8,23 +8,20 @@ import re
 from collections import defaultdict
 
 import pytest
-from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.build import rebuild_index
 from arsearch.indexer.folding import fold
-from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.loanwords import loanword_variants
 from arsearch.search import PassageSearcher
 from arsearch.search.compiler import QueryCompiler, word_finds
 
-from benchmarks.consistency import read_vocabulary, read_words
+from benchmarks.consistency import read_vocabulary, read_words, shipped_compiler
 
 _SEATS = re.compile("[ءؤئ]")
 
 
 @pytest.fixture(scope="module")
 def compiler() -> QueryCompiler:
-    gazetteer = Gazetteer.load()
-    return QueryCompiler(WordAnalyzer(load_stopwords(), gazetteer.protected_names()), gazetteer)
+    return shipped_compiler()
 
 
 def test_hamza_seats_on_the_line_are_one_letter_query_and_index_side(compiler):
