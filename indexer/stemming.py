@@ -20,8 +20,8 @@ _ARTICLE_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
 #: Pronoun suffixes (and the ه of a folded ة), outermost, at most one: light10's ها and ه, the dual
 #: هما (دعمهما, استعدادهما), and the plural and first-person ones that light10 misses (جيشنا,
-#: سياراتهم). كم is left out: it ends too many stems (محاكم, تراكم). Taken before the plural and dual
-#: endings, so سياراته and اعلانه stem like سيارات and اعلان.
+#: سياراتهم); كم only when four letters are left (اطفالكم), as it ends many stems (محاكم, تراكم).
+#: Taken before the plural and dual endings, so سياراته and اعلانه stem like سيارات and اعلان.
 _PRONOUNS = ("هما", "هم", "هن", "نا", "ها", "ه")
 
 #: The other suffixes, each at most once, in this order (ة/ية are folded to ه/يه already). The
@@ -35,6 +35,8 @@ _AFTER_TA = ("هما", "كما", "هم", "هن", "كم", "نا", "ها", "ك", "
 #: Letters a stem keeps when a two-letter suffix comes off: light10's two would make بيان → بي
 #: (and بيانات → بي), سكان → سك.
 _MIN_STEM_LONG = 3
+#: Letters left when the pronoun كم comes off (see ``_PRONOUNS``).
+_MIN_STEM_KUM = 4
 
 #: Clitics that may stand before a protected name (longest first).
 _NAME_CLITICS = ("وال", "بال", "كال", "فال", "لل", "ال", "وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك")
@@ -104,6 +106,9 @@ def light10(word: str, article: bool = True, heh: bool = False, conjunction: boo
         if word.endswith(suffix) and len(word) - len(suffix) >= (_MIN_STEM_LONG if len(suffix) > 1 else 2):
             word = word[: -len(suffix)]
             break
+    else:
+        if word.endswith("كم") and len(word) - 2 >= _MIN_STEM_KUM:
+            word = word[:-2]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= (_MIN_STEM_LONG if len(suffix) > 1 else 2):
             word = word[: -len(suffix)]

@@ -11,12 +11,12 @@ from arsearch.search.compiler import QueryCompiler
 
 from benchmarks.consistency import measure_consistency, read_vocabulary, shipped_compiler
 
-#: Measured with analyzer 4 (python -m benchmarks.consistency): stem 95.0%, search 95.8%; analyzer 3
+#: Measured with analyzer 4 (python -m benchmarks.consistency): stem 95.1%, search 95.9%; analyzer 3
 #: had 88.1% and 90.3%.
-MIN_STEM_RATE = 0.949
-MIN_SEARCH_RATE = 0.957
-#: Per kind, for the classes the issue named: dual 91.4% (was 76.4%), pronoun 84.2% (was 35.7%).
-MIN_KIND_RATES = {"definite": 0.99, "plural": 0.97, "dual": 0.91, "pronoun": 0.84}
+MIN_STEM_RATE = 0.950
+MIN_SEARCH_RATE = 0.958
+#: Per kind, for the classes the issue named: dual 91.4% (was 76.4%), pronoun 85.2% (was 35.7%).
+MIN_KIND_RATES = {"definite": 0.99, "plural": 0.97, "dual": 0.91, "pronoun": 0.85}
 
 
 @pytest.fixture(scope="module")
