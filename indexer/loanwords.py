@@ -5,12 +5,13 @@ written as a long و/ي or not at all, and a g is written ج (Egypt), غ (the Le
 (Iraq). No normalizer folds these, and a list (like ``data/variants.toml``) only knows the words
 someone typed into it. This rule searches the other spellings of any long word at query time.
 
-Why only stems of six letters or more: Arabic's own patterns differ by exactly these edits in
-shorter words (تحمل/تحميل, محدد/محدود, تشغيل/تشكيل after a clitic), where the two spellings are two
-words. Measured on wordfreq's 50,000 most frequent Arabic words, the pairs of stems of six letters or
-more that one such edit joins are all transliterations (48 of 48 read: بنغلادش/بنغلاديش,
-دكتاتور/ديكتاتور, سناتور/سيناتور, انترنت/انترنيت …); with five letters, most are not. Whole words of seven letters or more (تلفزيون/تليفزيون) are varied as
-well, and searched under their stems.
+Why only stems of six letters or more (not counting a leading ب/ل/ك, which the index keeps on the
+word): Arabic's own patterns differ by exactly these edits in shorter words (تحمل/تحميل, محدد/محدود,
+تشغيل/تشكيل), where the two spellings are two words. Measured on wordfreq's 50,000 most frequent
+Arabic words, the pairs of stems of six letters or more that one such edit joins are all
+transliterations (37 of 37 read: بنغلادش/بنغلاديش, دكتاتور/ديكتاتور, انترنت/انترنيت …); with four or
+five letters, most are not. A word whose loanword ending -يون/-يين/-يان light stemming cut off
+(تلفزيون → تلفز) has its whole spelling varied too.
 """
 
 #: Shortest stem the rule applies to (both the typed one and the variant).
