@@ -12,6 +12,10 @@ The guards fix what light10 gets wrong in news text:
   ماكر), as long as at least four letters are left;
 * a leading و that belongs to the stem (وزارة, وكالة, وطني) is not taken for the conjunction.
 
+And its suffixes are taken so that a word's regular forms share its stem, measured over a real
+vocabulary (``benchmarks.consistency``): the pronouns light10 misses (هم, هن, نا, كم), a ة written ت
+before a pronoun or dual (حكومتهم = حكومة), and the dual ان after the plural endings (حيوانات = حيوان).
+
 Input is a folded word (see ``indexer.folding``): ة is already ه and ى is ي.
 """
 
