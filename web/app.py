@@ -5,6 +5,8 @@ No search logic lives here: the page and the JSON endpoint call the same library
 endpoint prints what ``arsearch search --json`` prints. Library errors become pages with the right
 status at one place (``_error``): a bad query is 400, an unknown passage 404, a missing or unreadable
 index 503 with the command that builds it; anything else is a plain 500 page, never a traceback.
+Before routing, a request that names a host the server was not started for, or whose address is too
+long, is refused (web/security.py); every response, error pages included, carries the same headers.
 """
 
 import json
