@@ -4,6 +4,7 @@ import threading
 from contextlib import contextmanager
 
 from arsearch.web.server import listening, make_server
+from waitress import wasyncore
 
 
 @contextmanager
@@ -16,5 +17,9 @@ def serving(app, threads: int = 4):
     try:
         yield f"http://{host}:{port}"
     finally:
-        server.close()
-        thread.join(5)
+        # Closing sockets from this thread races the loop's select() (EBADF there): let the workers
+        # finish, then close everything from inside the loop, which ends when nothing is left.
+        server.task_dispatcher.shutdown()
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        thread.join(10)
+        assert not thread.is_alive()

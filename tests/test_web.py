@@ -5,6 +5,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import urllib.parse
 import urllib.request
 
@@ -413,3 +414,36 @@ def test_title_isolates_corpus_and_query_text(evil_client):
     html = page(evil_client, "/?q=" + urllib.parse.quote("سورية \u202eabc"))
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert title == "\u2068سورية abc\u2069 · arsearch"
+
+
+def test_page_answers_during_a_rebuild_loop(tmp_path, seed_dir):
+    """Readers on the production server while rebuilds swap generations under them: no request fails."""
+    index = tmp_path / "index"
+    rebuild_index(seed_dir, index)
+    answers, failures = [], []
+    done = threading.Event()
+
+    def reader(url):
+        while not done.is_set():
+            try:
+                with urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote("سورية"), timeout=30) as r:
+                    answers.append(json.loads(r.read())["total"])
+            except (OSError, ValueError) as e:  # HTTPError is an OSError
+                failures.append(repr(e))
+
+    with serving(create_app(index)) as url:
+        readers = [threading.Thread(target=reader, args=(url,)) for _ in range(2)]
+        for r in readers:
+            r.start()
+        try:
+            for n in range(3):  # each rebuild adds a passage about Syria
+                (seed_dir / f"extra-{n}.txt").write_text(f"بيان جديد رقم {n} عن الوضع في سورية.", "utf-8")
+                rebuild_index(seed_dir, index)
+        finally:
+            done.set()
+            for r in readers:
+                r.join(30)
+        with urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote("سورية"), timeout=30) as r:
+            final = json.loads(r.read())["total"]
+    assert failures == []
+    assert final == 13 and answers and set(answers) <= {10, 11, 12, 13}  # the last rebuild is served
