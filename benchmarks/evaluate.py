@@ -110,7 +110,7 @@ def analyzer_variant(system: str):
     saved = indexer_build.WordAnalyzer, search_compiler.light10
     indexer_build.WordAnalyzer = ANALYZERS[system]
     if system == "no-stem":
-        search_compiler.light10 = lambda word, article=True: word
+        search_compiler.light10 = lambda word, **_options: word
     try:
         yield
     finally:
@@ -250,6 +250,8 @@ def evaluate(show_misses: bool = False) -> str:
     for system, cell in word_list_scores().items():
         recall, merges = cell.split(" | ")
         lines.append(f"| {system} | {recall} | {merges} |")
+    lines += ["", "### Stem consistency over wordfreq's 50,000 most frequent Arabic words (arsearch)", ""]
+    lines += consistency_lines()
     if show_misses:
         lines += ["", "### Where arsearch is not perfect (nDCG@10 < 1)", ""]
         for n, q in judged:
@@ -263,6 +265,21 @@ def evaluate(show_misses: bool = False) -> str:
                     f"missing {' '.join(missing) or '-'}; not relevant {' '.join(wrong) or '-'}"
                 )
     return "\n".join(lines)
+
+
+def consistency_lines() -> list[str]:
+    """The rates of ``benchmarks.consistency`` (wordfreq comes with the test extra)."""
+    try:
+        from benchmarks.consistency import measure_consistency, read_vocabulary, shipped_compiler
+
+        result = measure_consistency(shipped_compiler(), read_vocabulary())
+    except ImportError as e:
+        return [f"(not measured: {e}; install the test extra: pip install -e '.[test]')"]
+    kinds = ", ".join(f"{k} {result.rate_of(k):.1%}" for k in result.pairs)
+    return [
+        f"forms sharing the word's stem: {result.rate:.1%} of {sum(result.pairs.values()):,} ({kinds})",
+        f"forms a search for the word finds: {result.search_rate:.1%} of {result.searched:,}",
+    ]
 
 
 def main(argv=None) -> None:

@@ -13,6 +13,7 @@ Two Whoosh fields read the same text through this module:
 Normalization rewrites token text only; offsets always point into the original text.
 """
 
+import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
@@ -25,10 +26,12 @@ from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 _TANWEEN_FATH = "\u064B"
+_CONJUNCTION = "و"
+_ARABIC_LETTER = re.compile("[\u0621-\u064A]")
 _HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 #: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 
 @lru_cache(maxsize=1)
@@ -83,22 +86,43 @@ class WordAnalyzer:
                     exact_stem = exact[:-1]
                 else:
                     exact_stem = exact
-                forms = (exact, stem(exact_stem, self.names, article))
+                # A final ه written as ه (not ة) after a ت is a pronoun: حكومته is حكومة + his.
+                heh = marks_folded.endswith("ه")
+                forms = (exact, stem(exact_stem, self.names, article, heh))
             if len(self._memo) < 1_000_000:
                 self._memo[raw] = forms
         return forms
 
     def words(self, text: str) -> tuple[Word, ...]:
-        """Every word of a text, in order (the result is shared with the next caller: don't mutate)."""
+        """Every word of a text, in order (the result is shared with the next caller: don't mutate).
+
+        A conjunction written apart from its word ("السعادة و الشقاء") is read as written together
+        (والشقاء): one word, spanning both, so a phrase matches however the و was typed.
+        """
         last_text, last_words = self._last
         if text == last_text:
             return last_words
         analyze = self.analyze
         out = []
+        conjunction = None  # a lone و waiting for its word
         for match in WORD_RE.finditer(text):
-            exact, stemmed = analyze(match.group(0))
+            raw = match.group(0)
+            start = match.start()
+            if conjunction is not None:
+                if _ARABIC_LETTER.match(raw) and text[conjunction[1] : start].isspace():
+                    raw = conjunction[0] + raw
+                    start = conjunction[2]
+                else:
+                    out.append(Word(conjunction[2], conjunction[1], *analyze(conjunction[0])))
+                conjunction = None
+            if raw[0] == _CONJUNCTION and len(raw) <= 3 and fold_marks(raw) == _CONJUNCTION:
+                conjunction = (raw, match.end(), start)
+                continue
+            exact, stemmed = analyze(raw)
             if exact:
-                out.append(Word(match.start(), match.end(), exact, stemmed))
+                out.append(Word(start, match.end(), exact, stemmed))
+        if conjunction is not None:
+            out.append(Word(conjunction[2], conjunction[1], *analyze(conjunction[0])))
         words = tuple(out)
         self._last = (text, words)
         return words
@@ -171,29 +195,25 @@ class ArabicAnalyzer(Analyzer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        analyze = self.words.analyze
         want_stem = self.output == "stem"
         pos = start_pos
-        for match in WORD_RE.finditer(value):
-            raw = match.group(0)
-            exact, stemmed = analyze(raw)
-            if not exact:
-                continue
+        # The same words as indexing (one path: conjunctions written apart are joined there).
+        for word in self.words.words(value):
             if want_stem:
-                if stemmed is None:
+                if word.stem is None:
                     pos += 1
                     continue
-                token.text = stemmed
+                token.text = word.stem
             else:
-                token.text = exact
+                token.text = word.exact
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = raw
+                token.original = value[word.start : word.end]
             if positions:
                 token.pos = pos
             if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
+                token.startchar = start_char + word.start
+                token.endchar = start_char + word.end
             pos += 1
             yield token

@@ -22,8 +22,10 @@ _MARKS = (
     + [chr(c) for c in range(0x06EA, 0x06EE)]
 )
 
-#: Stage 1: marks removed; hamza seats and wasla to bare alef; Urdu/Persian code points that some
-#: digitized Arabic books use in place of the Arabic letters mapped back to them.
+#: Stage 1: marks removed; hamza seats and wasla on alef to bare alef; the hamza on و and ي to the
+#: hamza on the line (مسؤول/مسئول/مسءول, شؤون/شئون, أصدقاؤه/أصدقائه: the seat follows rules that
+#: writers and countries apply differently); Urdu/Persian code points that some digitized Arabic
+#: books use in place of the Arabic letters mapped back to them.
 _STAGE1 = str.maketrans(
     {
         **{m: None for m in _MARKS},
@@ -33,6 +35,8 @@ _STAGE1 = str.maketrans(
         "\u0671": "\u0627",  # ٱ
         "\u0672": "\u0627",
         "\u0673": "\u0627",
+        "\u0624": "\u0621",  # ؤ → ء
+        "\u0626": "\u0621",  # ئ → ء
         "\u06CC": "\u0649",  # Persian yeh ی (used for final ى and for ي; stage 2 folds both)
         "\u06C1": "\u0647",  # Urdu heh goal ہ
         "\u06C3": "\u0629",  # Urdu teh marbuta goal ۃ
@@ -63,14 +67,22 @@ def fold_marks(word: str) -> str:
     return word.translate(_STAGE1).lower()
 
 
+#: The five nouns' case forms, after stage 1: أبو/أبا/أبي and أخو/أخا/أخي (nominative, accusative,
+#: genitive) are one word, mostly inside names (أبو بكر, لأبي مازن, أبا عبد الله), behind و/ف/ل at most.
+#: Not ى (أبى "refused" is a verb) and not after ب or ك (بابا "pope", كابو).
+_FIVE_NOUNS = re.compile(r"^((?:[وف]?ل?)?ا[بخ])[اي]$")
+
+
 def fold_letters(word: str) -> str:
     """Stage 2, applied to the output of :func:`fold_marks`."""
+    if len(word) <= 5 and _FIVE_NOUNS.match(word):
+        word = word[:-1] + "و"
     return word.translate(_STAGE2)
 
 
 def fold(word: str) -> str:
     """Both stages: the form under which a word is indexed for exact matching."""
-    return word.translate(_STAGE1).translate(_STAGE2).lower()
+    return fold_letters(word.translate(_STAGE1).lower())
 
 
 def fold_text(text: str) -> list[str]:

@@ -6,6 +6,8 @@ A word becomes an OR of:
 * its stem in the ``text`` field — inflections and clitics (السورية, وتيلرسون, الروسيه);
 * the spellings that no normalizer folds (سوريا/سورية, اليونيسكو/اليونسكو), from the gazetteer's
   names and the curated variant map;
+* at a lower weight, the other spellings of a transliterated word (كمبيوتر/كومبيوتر), by rule
+  (``indexer.loanwords``);
 * at a low weight, the stem with a bare ب/ل/ك clitic taken off or put on (لتسوية ↔ تسوية). Doing this
   at index time would merge hundreds of words (بطاقة = طاقة); at query time it only adds recall
   below the real matches.
@@ -20,6 +22,7 @@ from arsearch.indexer.analysis import WordAnalyzer
 from arsearch.indexer.errors import QueryError
 from arsearch.indexer.folding import WORD_RE, fold
 from arsearch.indexer.gazetteer import Gazetteer
+from arsearch.indexer.loanwords import loanword_stems
 from arsearch.indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
 from arsearch.search import parser as qp
 from whoosh import query as wq
@@ -28,6 +31,8 @@ from whoosh import query as wq
 EXACT_BOOST = 1.5
 #: Weight of the clitic-expanded stems: below any direct match.
 CLITIC_BOOST = 0.3
+#: Weight of a transliterated word's other spellings: below the spelling typed, above clitic guesses.
+LOANWORD_BOOST = 0.5
 #: Weight of title words: they rank, but never make a passage match on their own.
 TITLE_WEIGHT = 0.5
 #: Clitics a quoted phrase's first word may carry in the text ("وزارة الخارجية" in لوزارة الخارجية).
@@ -54,6 +59,7 @@ class WordPlan:
     stems: set[str] = field(default_factory=set)
     weak_exact: set[str] = field(default_factory=set)  # clitic / accusative-alif forms, low weight
     weak: set[str] = field(default_factory=set)
+    spelled: set[str] = field(default_factory=set)  # stems of a transliterated word's other spellings
     phrase: list[set[str]] = field(default_factory=list)  # a quoted phrase: forms per position
     pending: wq.Query | None = None  # a prefix or fuzzy term, expanded against the index
     kind: str = "word"  # word, phrase, prefix or fuzzy
@@ -201,20 +207,22 @@ class QueryCompiler:
             # Typed without its hamza, الغام may be ألغام, whose ال is not the article.
             weak.add(light10(exact, article=False))
             for bare in _bare_forms(exact):
-                weak.add(light10(bare))
+                weak.add(light10(bare, conjunction=not _after_clitic(exact, bare)))
                 weak.update(light10(clitic + bare) for clitic in BARE_CLITICS)
                 if not bare.endswith("ا"):
                     weak_exact.add(bare + "ا")  # accusative alif written without tanween (توترا)
                 elif len(bare) > 3:
                     weak.add(light10(bare[:-1]))
-        weak -= stems
+        spelled = loanword_stems(strip_prefix(exact), stems, lambda w: self.words.analyze(w)[1])
+        weak -= stems | spelled
         weak_exact -= exact_forms
         plan.exact |= exact_forms | weak_exact
-        plan.stems |= stems | weak
-        plan.words.append(WordPlan(typed or exact, exact, exact_forms, stems, weak_exact, weak))
+        plan.stems |= stems | spelled | weak
+        plan.words.append(WordPlan(typed or exact, exact, exact_forms, stems, weak_exact, weak, spelled))
         subqueries = [wq.Term("exact", f, boost=EXACT_BOOST) for f in sorted(exact_forms)]
         subqueries += [wq.Term("exact", f, boost=CLITIC_BOOST) for f in sorted(weak_exact)]
         subqueries += [wq.Term("text", s) for s in sorted(stems)]
+        subqueries += [wq.Term("text", s, boost=LOANWORD_BOOST) for s in sorted(spelled)]
         subqueries += [wq.Term("text", s, boost=CLITIC_BOOST) for s in sorted(weak)]
         titles.extend(wq.Term("title", s, boost=TITLE_WEIGHT) for s in sorted(stems))
         return wq.Or(subqueries)
@@ -249,15 +257,30 @@ def _bare_forms(exact: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_CLITIC_REST}
 
 
+def _after_clitic(exact: str, bare: str) -> bool:
+    """Whether ``bare`` is what is left of ``exact`` after a ب/ل/ك (or the ل of ال): a و there is
+    part of the word, never "and" (بوعزيزي is not ب + و + عزيزي)."""
+    cut = len(exact) - len(bare)
+    return cut > 0 and exact.endswith(bare) and exact[cut - 1] in BARE_CLITICS
+
+
 def word_finds(compiler: QueryCompiler, query_word: str, text_word: str) -> bool:
     """Whether searching for ``query_word`` finds a passage whose only word is ``text_word``.
 
     The measure behind the word-list quality figures: it uses the real query expansion and the real
     index-time analysis, so it cannot drift from what search does.
     """
+    plan = word_plan(compiler, query_word)
+    return plan is not None and plan_finds(compiler, plan, text_word)
+
+
+def word_plan(compiler: QueryCompiler, query_word: str) -> MatchPlan | None:
+    """The match plan of a one-word query (None for a stop word): reusable over many text words."""
     plan = MatchPlan()
     compiled = compiler._node(qp.Word(query_word), plan, [], [], positive=True)
-    if compiled is None:
-        return False
+    return plan if compiled is not None else None
+
+
+def plan_finds(compiler: QueryCompiler, plan: MatchPlan, text_word: str) -> bool:
     exact, stemmed = compiler.words.analyze(text_word)
     return exact in plan.exact or (stemmed is not None and stemmed in plan.stems)

@@ -41,6 +41,8 @@ def _how(plan: WordPlan, token: Word) -> str | None:
         return "variant"
     if token.stem is not None and token.stem in plan.stems:
         return "stem"
+    if token.stem is not None and token.stem in plan.spelled:
+        return "variant"
     if token.exact in plan.weak_exact or (token.stem is not None and token.stem in plan.weak):
         return "clitic"
     return None

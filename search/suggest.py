@@ -49,7 +49,7 @@ CHEAP = 0.5
 #: Letters dropped or added in spelling and transliteration: long vowels and the bare hamza.
 _SOFT_LETTERS = frozenset("اويء")
 #: Groups of letters confused with each other (after folding).
-_CONFUSABLE = ("غجقك", "تط", "سصث", "زذظ", "دض", "هح", "وؤ", "يئ", "اء", "ءؤئ")
+_CONFUSABLE = ("غجقك", "تط", "سصث", "زذظ", "دض", "هح", "وؤء", "يئء", "اء", "ءؤئ")
 _CONFUSED = {(a, b) for group in _CONFUSABLE for a in group for b in group if a != b}
 #: Persian and Urdu code points that some texts use for Arabic letters, shown as the Arabic ones
 #: (Persian yeh ی is ى at the end of a word and ي elsewhere).

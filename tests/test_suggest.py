@@ -18,7 +18,7 @@ def suggestions(searcher, query, **filters):
     [
         pytest.param("بوتن", "بوتين", id="long-vowel-missing"),
         pytest.param("ماكرن", "ماكرون", id="waw-missing"),
-        pytest.param("تيلرسن", "تيلرسون", id="name-vowel-missing"),
+        pytest.param("تلرسن", "تيلرسون", id="name-vowels-missing"),  # one missing: the loanword rule finds it
         pytest.param("الكرمين", "الكرملين", id="letter-missing"),
         pytest.param("زاخاروففا", "زاخاروفا", id="letter-extra"),
         pytest.param("لافروق", "لافروف", id="letter-substituted"),
