@@ -1,4 +1,4 @@
-from arsearch.cli.main import cli
+from arsearch import main
 
 if __name__ == "__main__":
-    cli(prog_name="arsearch")
+    main()

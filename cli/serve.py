@@ -13,7 +13,9 @@ from arsearch.indexer.errors import ArsearchError
 #: Where the page listens unless told otherwise: this machine only.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Worker threads answering requests: searches take turns on the one open searcher, so more threads only
+#: help requests that wait on the network; the pool stays bounded either way.
+DEFAULT_THREADS = 4
 
 
 @click.command("serve")
@@ -25,18 +27,32 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     "--source", "source_dir", type=click.Path(file_okay=False), default=None, envvar=settings.SOURCE_DIR.env,
     help=f"Corpus folder, built on first use [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
 )
-@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (the page has no login: keep it on loopback).")
+@click.option(
+    "--host", "hosts", multiple=True, default=[DEFAULT_HOST], show_default=True,
+    help="Address to listen on; repeat for several. The page has no login: keep it on loopback.",
+)
+@click.option(
+    "--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+    help="Another host name the page answers to (besides loopback and --host), e.g. this machine's name "
+    "with --host 0.0.0.0; requests naming any other host get 400.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port to listen on (0: any free port).")
-def serve_command(index_dir, source_dir, host, port):
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=DEFAULT_THREADS, show_default=True,
+    help="Worker threads answering requests (a bounded pool).",
+)
+def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
     """Serve the search page in a browser: right-to-left results, facets, did-you-mean, passages.
 
     \b
     Example:
       arsearch serve            # then open http://127.0.0.1:8000/
       arsearch serve --index index --port 8080
+      arsearch serve --host 0.0.0.0 --allow-host mybox.local
     """
     from arsearch.web import create_app
-    from werkzeug.serving import make_server
+    from arsearch.web.security import LOOPBACK_HOSTS
+    from arsearch.web.server import listening, make_server, url_of
 
     index_dir = settings.INDEX_DIR.value(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
@@ -44,14 +60,18 @@ def serve_command(index_dir, source_dir, host, port):
         build_on_first_use(index_dir, source)
     except ArsearchError as e:
         click.echo(f"warning: {e}; the page will say how to build the index", err=True)
-    if host not in LOOPBACK:
-        click.echo(f"warning: listening on {host}: anyone who can reach it can search the index", err=True)
-    server = make_server(host, port, create_app(index_dir, source), threaded=True)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"arsearch: serving {index_dir} on http://{shown}:{server.server_port}/ (Ctrl+C to stop)", err=True)
+    for host in hosts:
+        if host not in LOOPBACK_HOSTS:
+            click.echo(f"warning: listening on {host}: anyone who can reach it can search the index", err=True)
+    app = create_app(index_dir, source, hosts=(*hosts, *allow_hosts))
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server = make_server(app, hosts, port, threads)
+    except OSError as e:
+        raise ArsearchError(f"cannot listen on {', '.join(hosts)} port {port}: {e.strerror or e}; "
+                            "choose another --port (0: any free one) or --host") from e
+    urls = " ".join(url_of(h, p) for h, p in listening(server))
+    click.echo(f"arsearch: serving {index_dir} on {urls} (Ctrl+C to stop)", err=True)
+    try:
+        server.run()
     finally:
-        server.server_close()
+        server.close()

@@ -1,17 +1,19 @@
 """The page in a real browser: Debian's headless Chromium driven by Playwright.
 
-The server runs in a thread of the test process on a free loopback port. Screenshots are kept in
-tests/artifacts/ (git-ignored) for a human to look at. Without /usr/bin/chromium the tests skip, except
-when ARSEARCH_REQUIRE_BROWSER is set (as .ci/run does, after installing it): then they fail.
+The page runs on the production server (waitress, as `arsearch serve` runs it) in a thread of the test
+process, on a free loopback port. Screenshots are kept in tests/artifacts/ (git-ignored) for a human to
+look at. Without /usr/bin/chromium the tests skip, except when ARSEARCH_REQUIRE_BROWSER is set (as
+.ci/run does, after installing it): then they fail.
 """
 
 import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from arsearch.web import create_app
+
+from .serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Flags for a root, headless, offline Chromium (no background connections to Google's hosts).
@@ -31,15 +33,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402 - only onc
 
 @pytest.fixture(scope="module")
 def base_url(seed_index):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, create_app(seed_index), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(create_app(seed_index)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

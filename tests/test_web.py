@@ -2,14 +2,22 @@
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import threading
+import urllib.parse
+import urllib.request
 
 import pytest
 from arsearch.cli.main import cli
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.web import create_app
+from arsearch.web.security import SECURITY_HEADERS
 from click.testing import CliRunner
 
 from .conftest import SEED_ID
+from .serving import serving
 
 EVIL_TITLE = '"><img src=x onerror=alert(1)>'
 EVIL_TEXT = "بيان عن سورية <script>alert('xss')</script> و\"><img src=x onerror=alert(2)> في دمشق."
@@ -203,7 +211,9 @@ def evil_client(tmp_path_factory):
         "id": "evil", "title": EVIL_TITLE, "source": "<b>source</b>", "url": "javascript:alert(3)",
         "text": EVIL_TEXT,
     }
-    (corpus / "evil.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    rlo = {"id": "rlo", "title": "بيان \u202eevil\u2069 عن سورية", "text": "بيان عن الوضع في دمشق."}
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in (record, rlo)]
+    (corpus / "evil.jsonl").write_text("".join(lines), "utf-8")
     index = tmp_path_factory.mktemp("evil-index")
     rebuild_index(corpus, index)
     return create_app(index).test_client()
@@ -237,27 +247,203 @@ def test_pages_forbid_scripts(client):
     assert "default-src 'none'" in policy and "script-src" not in policy
 
 
-def test_serve_builds_the_index_on_first_use(tmp_path, seed_dir, monkeypatch):
-    served = {}
-
-    class FakeServer:
-        server_port = 8123
-
-        def serve_forever(self):
-            served["ran"] = True
-
-        def server_close(self):
-            served["closed"] = True
-
-    def fake_make_server(host, port, app, threaded):
-        served.update(host=host, port=port)
-        return FakeServer()
-
-    monkeypatch.setattr("werkzeug.serving.make_server", fake_make_server)
+def test_serve_builds_the_index_on_first_use_and_runs_waitress(tmp_path, seed_dir):
+    """The real command: first-use build, then the production server (never Werkzeug's) on a free port."""
     index = tmp_path / "index"
-    result = CliRunner().invoke(cli, ["serve", "--index", str(index), "--source", str(seed_dir)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    assert "building it from" in result.stderr
-    assert "http://127.0.0.1:8123/" in result.stderr
-    assert served == {"host": "127.0.0.1", "port": 8000, "ran": True, "closed": True}
-    assert (index / "CURRENT").exists()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "arsearch", "serve", "--index", str(index), "--source", str(seed_dir), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    try:
+        lines = []
+        for line in proc.stderr:  # the build report, then the address
+            lines.append(line)
+            if "serving" in line:
+                break
+        url = re.search(r"http://127\.0\.0\.1:\d+/", lines[-1]).group(0)
+        assert any("building it from" in line for line in lines)
+        with urllib.request.urlopen(url + "?q=" + urllib.parse.quote("سوريا"), timeout=10) as response:
+            body = response.read().decode("utf-8")
+            assert response.headers["Server"] == "arsearch"
+            assert response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+        assert 'data-total="10"' in body
+        assert (index / "CURRENT").exists()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stderr.close()
+
+
+def test_serve_refuses_a_port_in_use(seed_index):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--index", str(seed_index), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: cannot listen on 127.0.0.1 port {port}:")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "host, status",
+    [
+        pytest.param("localhost:8000", 200, id="localhost"),
+        pytest.param("127.0.0.1:8000", 200, id="ipv4-loopback"),
+        pytest.param("[::1]:8000", 200, id="ipv6-loopback"),
+        pytest.param("LOCALHOST", 200, id="case-and-no-port"),
+        pytest.param("mybox.local:8000", 200, id="allowed-name"),
+        pytest.param("evil.example:8000", 400, id="rebinding-name"),
+        pytest.param("localhost.evil.example", 400, id="loopback-as-subdomain"),
+        pytest.param("127.0.0.1.nip.io:8000", 400, id="loopback-inside-a-name"),
+        pytest.param("mybox.local.evil.example", 400, id="allowed-as-subdomain"),
+        pytest.param("", 400, id="empty"),
+    ],
+)
+def test_only_the_hosts_it_was_started_for(seed_index, host, status):
+    """DNS rebinding: a page elsewhere resolving its own name to 127.0.0.1 sends that name as Host."""
+    client = create_app(seed_index, hosts=("mybox.local",)).test_client()
+    for url in ("/?q=سورية", "/api/search?q=سورية", "/nowhere", "/static/style.css"):
+        response = client.get(url, headers={"Host": host})
+        response.close()  # a static file is streamed from an open file
+        if status == 400:
+            assert response.status_code == 400, url
+            assert "does not answer to the host name" in response.get_data(as_text=True)
+        else:
+            assert response.status_code in (200, 404), url
+            assert response.status_code == (404 if url == "/nowhere" else 200), url
+
+
+def test_a_listen_address_is_an_allowed_host(seed_index):
+    client = create_app(seed_index, hosts=("192.168.1.20", "0.0.0.0")).test_client()
+    assert client.get("/", headers={"Host": "192.168.1.20:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "0.0.0.0:8000"}).status_code == 400  # a wildcard names no host
+
+
+def _crashing_client(seed_index, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr("arsearch.search.PassageSearcher.search", crash)
+    return create_app(seed_index).test_client()
+
+
+@pytest.mark.parametrize(
+    "method, url, host, status",
+    [
+        pytest.param("get", "/?q=سورية", "localhost", 200, id="200"),
+        pytest.param("get", '/?q="سورية', "localhost", 400, id="400-query"),
+        pytest.param("get", "/?q=سورية", "evil.example", 400, id="400-host"),
+        pytest.param("get", "/nowhere", "localhost", 404, id="404"),
+        pytest.param("post", "/", "localhost", 405, id="405"),
+        pytest.param("get", "/?q=" + "سورية+" * 1000, "localhost", 414, id="414"),
+        pytest.param("get", "/static/style.css", "localhost", 200, id="static"),
+        pytest.param("get", "/api/search?q=(سورية", "localhost", 400, id="400-json"),
+    ],
+)
+def test_every_response_carries_the_security_headers(client, method, url, host, status):
+    response = getattr(client, method)(url, headers={"Host": host})
+    response.close()
+    assert response.status_code == status
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, name
+    if status >= 400 and not url.startswith("/api/"):
+        html = response.get_data(as_text=True)
+        assert f'data-status="{status}"' in html and 'dir="rtl"' in html  # the page's own error page
+        assert "Werkzeug" not in html and "<title>" + str(status) in html
+
+
+def test_crash_and_missing_index_pages_carry_the_headers(seed_index, tmp_path, monkeypatch):
+    for client, status in ((create_app(tmp_path / "none").test_client(), 503), (_crashing_client(seed_index, monkeypatch), 500)):
+        response = client.get("/?q=سورية")
+        assert response.status_code == status
+        assert all(response.headers.get(k) == v for k, v in SECURITY_HEADERS.items())
+
+
+def test_a_too_long_address_is_414_without_echoing_it(client):
+    html = page(client, "/?q=" + "سورية+" * 1000, status=414)
+    assert "shorten the query" in html and "سورية سورية" not in html
+
+
+def _raw(base_url: str, request: bytes) -> tuple[int, dict[str, str]]:
+    """Send bytes as they are (no client library would send a malformed request) and parse the reply."""
+    host, port = urllib.parse.urlsplit(base_url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:])
+    return int(head[0].split()[1]), headers
+
+
+@pytest.fixture(scope="module")
+def live_url(seed_index):
+    with serving(create_app(seed_index)) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        pytest.param(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, id="ok"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: x\r\n\r\n", 400, id="malformed"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431, id="headers-too-large"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n", 501, id="not-implemented"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n", 400, id="foreign-host"),
+        pytest.param(b"GET /?q=" + b"%D8%B3" * 2000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, id="uri-too-long"),
+    ],
+)
+def test_the_servers_own_errors_carry_the_headers(live_url, request_bytes, status):
+    """waitress answers malformed requests before the app sees them: those replies get the headers too."""
+    code, headers = _raw(live_url, request_bytes)
+    assert code == status
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name) == value, name
+    assert headers["Server"] == "arsearch"  # no product or Python version
+
+
+def test_title_isolates_corpus_and_query_text(evil_client):
+    html = page(evil_client, "/passage/rlo/1")
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title == "\u2068بيان evil عن سورية\u2069 · المقطع 1"  # U+202E gone, the rest isolated
+    html = page(evil_client, "/?q=" + urllib.parse.quote("سورية \u202eabc"))
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title == "\u2068سورية abc\u2069 · arsearch"
+
+
+def test_page_answers_during_a_rebuild_loop(tmp_path, seed_dir):
+    """Readers on the production server while rebuilds swap generations under them: no request fails."""
+    index = tmp_path / "index"
+    rebuild_index(seed_dir, index)
+    answers, failures = [], []
+    done = threading.Event()
+
+    def reader(url):
+        while not done.is_set():
+            try:
+                with urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote("سورية"), timeout=30) as r:
+                    answers.append(json.loads(r.read())["total"])
+            except (OSError, ValueError) as e:  # HTTPError is an OSError
+                failures.append(repr(e))
+
+    with serving(create_app(index)) as url:
+        readers = [threading.Thread(target=reader, args=(url,)) for _ in range(2)]
+        for r in readers:
+            r.start()
+        try:
+            for n in range(3):  # each rebuild adds a passage about Syria
+                (seed_dir / f"extra-{n}.txt").write_text(f"بيان جديد رقم {n} عن الوضع في سورية.", "utf-8")
+                rebuild_index(seed_dir, index)
+        finally:
+            done.set()
+            for r in readers:
+                r.join(30)
+        with urllib.request.urlopen(url + "/api/search?q=" + urllib.parse.quote("سورية"), timeout=30) as r:
+            final = json.loads(r.read())["total"]
+    assert failures == []
+    assert final == 13 and answers and set(answers) <= {10, 11, 12, 13}  # the last rebuild is served

@@ -5,6 +5,8 @@ No search logic lives here: the page and the JSON endpoint call the same library
 endpoint prints what ``arsearch search --json`` prints. Library errors become pages with the right
 status at one place (``_error``): a bad query is 400, an unknown passage 404, a missing or unreadable
 index 503 with the command that builds it; anything else is a plain 500 page, never a traceback.
+Before routing, a request that names a host the server was not started for, or whose address is too
+long, is refused (web/security.py); every response, error pages included, carries the same headers.
 """
 
 import json
@@ -18,19 +20,24 @@ from arsearch.indexer.store import current_generation
 from arsearch.search import PassageSearcher
 from arsearch.search.suggest import with_suggestions
 from arsearch.web import render
+from arsearch.web.security import SECURITY_HEADERS, allowed_hosts, host_name
 from arsearch.web.state import SearchState, parse_number
-from flask import Flask, Response, render_template, request, url_for
+from flask import Flask, Response, abort, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 #: Neighbouring passages shown on each side in the passage view.
 PASSAGE_CONTEXT = 2
 #: Actors and topics listed on the start page.
 START_ENTITIES = 40
-#: Headers that keep a page from running anything that slipped into it.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+#: Longest request target (path and query string) answered: what common servers accept (nginx: 8 KiB).
+MAX_URL_BYTES = 8192
+#: How the page titles an HTTP error it answers itself (others keep Werkzeug's English name).
+HTTP_TITLES = {400: "طلب غير صالح", 404: "غير موجود", 405: "غير مسموح", 414: "الرابط طويل جدًا"}
+#: What to do next, by status.
+HTTP_MESSAGES = {
+    404: "no such page; start from the search page",
+    405: "this page only answers GET requests",
+    414: f"the address is longer than {MAX_URL_BYTES} bytes; shorten the query",
 }
 
 
@@ -63,17 +70,39 @@ class IndexHandle:
                 self._searcher = None
 
 
-def create_app(index_dir: Path, source_dir: Path | None = None) -> Flask:
-    """The web app over the index in ``index_dir``; ``source_dir`` only appears in build hints."""
+def _target_bytes(environ) -> int:
+    """Length of the request target as sent (WSGI keeps the query string percent-encoded)."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw:
+        return len(raw)
+    return len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1
+
+
+def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Flask:
+    """The web app over the index in ``index_dir``, answering to loopback names and ``hosts``;
+    ``source_dir`` only appears in build hints."""
     app = Flask(__name__)
     app.json.ensure_ascii = False
     handle = IndexHandle(index_dir)
+    trusted = allowed_hosts(*hosts)
     app.extensions["arsearch"] = handle
     build_hint = f"arsearch rebuild --source {source_dir or 'seeds'} --index {index_dir}"
 
     @app.context_processor
     def helpers():
         return {"render": render, "how_ar": render.HOW_AR}
+
+    app.jinja_env.filters["isolate"] = render.isolate
+
+    @app.before_request
+    def check_request():
+        """Before routing, so that an unknown page on a foreign host is refused too."""
+        name = host_name(request.host)
+        if name not in trusted:
+            abort(400, f"this server does not answer to the host name {name or request.host!r}; open it by the "
+                       "address it printed, or start it with --allow-host NAME")
+        if _target_bytes(request.environ) > MAX_URL_BYTES:
+            abort(414)
 
     @app.after_request
     def secure(response):
@@ -145,13 +174,11 @@ def create_app(index_dir: Path, source_dir: Path | None = None) -> Flask:
             status, title = 503, "لا يمكن قراءة الفهرس"
         return _error(status, title, str(error), build_hint if status == 503 else None)
 
-    @app.errorhandler(404)
-    def not_found(_exc):
-        return _error(404, "غير موجود", "no such page; start from the search page")
-
-    @app.errorhandler(405)
-    def not_allowed(_exc):
-        return _error(405, "غير مسموح", "this page only answers GET requests")
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        """Every HTTP error the app raises (a foreign host, 404, 405, 414…), as the page's own error page."""
+        message = HTTP_MESSAGES.get(exc.code) or exc.description
+        return _error(exc.code or 500, HTTP_TITLES.get(exc.code, exc.name), message)
 
     @app.errorhandler(500)
     def internal(_exc):
@@ -161,7 +188,8 @@ def create_app(index_dir: Path, source_dir: Path | None = None) -> Flask:
         if request.path.startswith("/api/"):
             body = {"error": message, **({"hint": hint} if hint else {})}
             return _json(body, status)
-        state = SearchState(q=request.args.get("q", "").strip())
+        # The search box keeps the query, unless the query is what made the address too long.
+        state = SearchState(q="" if status == 414 else request.args.get("q", "").strip())
         page = render_template("error.html", state=state, status=status, title=title, message=message, hint=hint)
         return page, status
 

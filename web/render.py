@@ -60,3 +60,15 @@ def safe_url(url: str) -> str | None:
     """A corpus URL fit for a link: http(s) only (never ``javascript:`` or ``data:``)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None
+
+
+#: Bidi controls that could end or redirect an isolate from inside corpus text (embeddings, overrides,
+#: isolates); the marks U+200E/U+200F only attach direction to a position and stay.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def isolate(text) -> str:
+    """Text for a place where HTML cannot isolate it (``<title>``): its own bidi controls removed, then
+    wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, so a U+202E in a title cannot reverse
+    the rest of the line."""
+    return "\u2068" + str(text).translate(BIDI_CONTROLS) + "\u2069"
