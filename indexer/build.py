@@ -27,6 +27,7 @@ from arsearch.indexer.store import (
     Manifest,
     create_whoosh_index,
     current_generation,
+    current_or_none,
     last_complete_generation,
     new_generation,
     open_index,
@@ -174,10 +175,10 @@ def rebuild_index(
     corpus_files(source)  # a missing corpus folder fails before anything is written
     report = BuildReport(index_dir, source, rebuilt=True)
     with writer_lock(index_dir, settings.lock_timeout(lock_timeout)):
-        if if_missing and current_generation(index_dir) is not None:
+        if if_missing and current_or_none(index_dir) != (None, True):
             return None
         report.notes += [f"removed {name}, left by an interrupted writer" for name in remove_leftovers(index_dir)]
-        previous = current_generation(index_dir)
+        previous, _ = current_or_none(index_dir)
         gen = new_generation(index_dir)
         try:
             _build_generation(gen, source, gazetteer, report, progress)

@@ -167,11 +167,30 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def is_generation(path: Path) -> bool:
-    """True for a folder arsearch made: its marker says so (the name alone never does)."""
+    """True for a folder arsearch made: its marker says so, or (made before markers) its manifest
+    does. The name alone never does."""
     try:
         return (path / MARKER).read_text("utf-8").strip() == FORMAT
     except (OSError, UnicodeDecodeError):
+        pass
+    return _is_complete(path)
+
+
+def _is_complete(gen: Path) -> bool:
+    """A generation whose manifest reads (it is written last, so the generation is whole)."""
+    try:
+        read_manifest(gen)
+        return True
+    except (IndexCorruptError, IndexVersionError):
         return False
+
+
+def current_or_none(index_dir: Path) -> tuple[Path | None, bool]:
+    """CURRENT's generation, and whether CURRENT could be read at all (a damaged one is not)."""
+    try:
+        return current_generation(index_dir), True
+    except IndexCorruptError:
+        return None, False
 
 
 def new_generation(index_dir: Path) -> Path:
@@ -199,8 +218,9 @@ def _try_remove_generation(gen: Path) -> bool:
     """Remove a generation unless a reader holds it (a shared lock on its marker)."""
     try:
         handle = open(gen / MARKER, "rb")
-    except FileNotFoundError:
-        return False
+    except FileNotFoundError:  # made before markers (recognised by its manifest): no reader holds it
+        shutil.rmtree(gen, ignore_errors=True)
+        return not gen.exists()
     with handle:
         try:
             portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
@@ -227,12 +247,17 @@ def remove_leftovers(index_dir: Path) -> list[str]:
     """At a writer's start (under the lock): remove what killed writers left behind — generations
     never published, temp files, Whoosh files no table of contents names. Returns what was removed."""
     removed = []
-    keep = current_generation(index_dir)
+    keep, readable = current_or_none(index_dir)
     for child in sorted(index_dir.iterdir()):
         if child.is_file() and _TEMP_RE.match(child.name) and child.name.startswith(f".{CURRENT}."):
             child.unlink()
             removed.append(child.name)
-        elif child.is_dir() and child != keep and is_generation(child) and _try_remove_generation(child):
+        elif (
+            child.is_dir() and child != keep and is_generation(child)
+            # with CURRENT damaged, a whole generation may be the real index: only drop unfinished ones
+            and (readable or not _is_complete(child))
+            and _try_remove_generation(child)
+        ):
             removed.append(child.name + "/")
     if keep is not None:
         for child in sorted(keep.iterdir()):
@@ -356,14 +381,12 @@ def read_manifest(gen: Path) -> Manifest:
 
 
 def last_complete_generation(index_dir: Path) -> Path | None:
-    """The newest generation with a readable manifest (written last, so the generation is whole):
-    where a lost CURRENT should point again."""
-    found = []
-    for child in index_dir.iterdir() if index_dir.is_dir() else ():
-        if child.is_dir() and is_generation(child):
-            with contextlib.suppress(IndexCorruptError, IndexVersionError):
-                read_manifest(child)
-                found.append((child.stat().st_mtime_ns, child))
+    """The newest complete generation: where a lost CURRENT should point again."""
+    found = [
+        (child.stat().st_mtime_ns, child)
+        for child in (index_dir.iterdir() if index_dir.is_dir() else ())
+        if child.is_dir() and is_generation(child) and _is_complete(child)
+    ]
     return max(found)[1] if found else None
 
 
@@ -483,7 +506,8 @@ def damage_error(e: BaseException, index_dir: Path | str) -> IndexCorruptError |
     Whoosh reads segments lazily, so a damaged file can surface in the middle of a search: an
     exception of a reading kind whose innermost arsearch-or-Whoosh frame is in Whoosh counts.
     """
-    if not isinstance(e, _DAMAGE_TYPES) or isinstance(e, (UnicodeEncodeError, RecursionError)):
+    unnamed_os_error = isinstance(e, OSError) and e.filename is None  # a seek or read past what is there
+    if not (isinstance(e, _DAMAGE_TYPES) or unnamed_os_error) or isinstance(e, (UnicodeEncodeError, RecursionError)):
         return None
     innermost = None
     tb = e.__traceback__
