@@ -25,6 +25,7 @@ from arsearch.indexer.store import (
     GAZETTEER,
     MANIFEST,
     Manifest,
+    clean_generation,
     create_whoosh_index,
     current_generation,
     current_or_none,
@@ -33,7 +34,6 @@ from arsearch.indexer.store import (
     open_index,
     publish_generation,
     remove_leftovers,
-    remove_unreferenced,
     verify_index,
     write_atomically,
     writer_lock,
@@ -376,7 +376,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
                 writer.cancel()
             except Exception:  # noqa: S110 - the first error is the one to report
                 pass
-        remove_unreferenced(opened.generation)  # the partial commit's files
+        clean_generation(opened.generation)  # the partial commit's files
         share = (report.added + report.changed + 1) / max(len(old), 1)
         _raise_disk_full(e, report.index, 0, int(_folder_size(opened.generation) * share))
         raise

@@ -260,19 +260,25 @@ def remove_leftovers(index_dir: Path) -> list[str]:
         ):
             removed.append(child.name + "/")
     if keep is not None:
-        for child in sorted(keep.iterdir()):
-            if _TEMP_RE.match(child.name) and child.name != MARKER:
-                if child.is_dir():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
-                removed.append(f"{keep.name}/{child.name}")
-        removed += [f"{keep.name}/{name}" for name in remove_unreferenced(keep)]
+        removed += [f"{keep.name}/{name}" for name in clean_generation(keep)]
     return removed
 
 
-def remove_unreferenced(gen: Path) -> list[str]:
-    """Whoosh segment files that the current table of contents does not name (a killed commit)."""
+def clean_generation(gen: Path) -> list[str]:
+    """Remove a failed or killed commit's files from a generation: temp files and folders, and
+    Whoosh segment files that the table of contents does not name. Returns their names."""
+    removed = []
+    for child in sorted(gen.iterdir()):
+        if _TEMP_RE.match(child.name) and child.name != MARKER:
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+            removed.append(child.name)
+    return removed + _remove_unreferenced(gen)
+
+
+def _remove_unreferenced(gen: Path) -> list[str]:
     storage = FileStorage(str(gen))
     try:
         toc = whoosh_index.TOC.read(storage, INDEXNAME)
