@@ -180,7 +180,7 @@ def rebuild_index(
         report.notes += [f"removed {name}, left by an interrupted writer" for name in remove_leftovers(index_dir)]
         previous, _ = current_or_none(index_dir)
         gen = new_generation(index_dir)
-        try:
+        try:  # from here on the generation is marked: if this process dies, the next writer removes it
             _build_generation(gen, source, gazetteer, report, progress)
         except BaseException as e:
             # The half-built generation is dropped; CURRENT still names the previous one.

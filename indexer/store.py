@@ -197,7 +197,11 @@ def new_generation(index_dir: Path) -> Path:
     index_dir.mkdir(parents=True, exist_ok=True)
     gen = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     gen.mkdir()
-    write_atomically(gen / MARKER, FORMAT + "\n")
+    try:
+        write_atomically(gen / MARKER, FORMAT + "\n")
+    except BaseException:  # interrupted before the folder is marked: nothing else would remove it
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
     return gen
 
 

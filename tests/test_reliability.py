@@ -263,7 +263,7 @@ def test_searches_during_a_rebuild_loop_never_fail(indexed):
     threads = [threading.Thread(target=search_loop) for _ in range(2)]
     for t in threads:
         t.start()
-    for _ in range(4):
+    for _ in range(3):
         rebuild_index(corpus, index_dir)
     done.set()
     for t in threads:
