@@ -126,7 +126,14 @@ def split_paragraphs(text: str) -> tuple[list[str], str, str]:
     return paragraphs, title, source
 
 
+#: Byte-order marks of UTF-16 and UTF-32 text (Windows editors save "Unicode" as UTF-16 LE).
+_WIDE_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
 def _decode(raw: bytes, name: str) -> str:
+    for bom, encoding in _WIDE_BOMS.items():
+        if raw.startswith(bom):
+            raise ValueError(f"{name}: {encoding} text, skipped; convert it with iconv -f {encoding} -t UTF-8")
     if b"\x00" in raw[:8192]:
         raise ValueError(f"{name}: binary file, skipped")
     try:

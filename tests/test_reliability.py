@@ -462,3 +462,31 @@ def test_a_missing_corpus_folder_fails_before_a_generation_is_made(tmp_path):
     with pytest.raises(CorpusError, match="does not exist"):
         rebuild_index(tmp_path / "nothing", tmp_path / "index")
     assert not (tmp_path / "index").exists() or not any(store.is_generation(p) for p in (tmp_path / "index").iterdir())
+
+
+# --- the kill -9 trials, a few of them (python -m benchmarks.faults kill --trials 100 runs them all) ---
+
+
+@pytest.fixture(scope="module")
+def trials_dir(tmp_path_factory):
+    work = tmp_path_factory.mktemp("trials")
+    faults.prepare(work, seed=7)
+    return work
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "delay"),
+    [("index", "group", 0.8), ("rebuild", "parent", 1.0), ("rebuild", "writer", 1.2)],
+)
+def test_kill_9_trial_leaves_the_index_intact_and_the_next_run_recovers(trials_dir, command, target, delay):
+    intact, recovered, what = faults.kill_trial(trials_dir, command, delay, target)
+    assert (intact, recovered) == (True, True), what
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_wide_unicode_text_is_named_as_such_not_binary(tmp_path, encoding):
+    (tmp_path / "a.txt").write_bytes("سورية وروسيا".encode(encoding))  # with its byte-order mark
+    report = ReadReport()
+    assert list(read_articles(tmp_path, report)) == []
+    (warning,) = report.warnings
+    assert f"{encoding.upper()} text, skipped; convert it with iconv -f {encoding.upper()} -t UTF-8" in warning
