@@ -98,6 +98,7 @@ class FileLedger:
         self.indexed = indexed or {}
         self.files: dict[str, list] = {}
         self.skipped: set[str] = set()  # articles of the files left unread
+        self.bytes_skipped = 0  # size of the files left unread
         self._current = ""
 
     def skip(self, name: str, path: Path) -> bool:
@@ -109,6 +110,7 @@ class FileLedger:
         size, mtime = st.st_size, st.st_mtime_ns
         record = self.known.get(name)
         if record and record[:2] == [size, mtime] and all(i in self.indexed for i in record[2]):
+            self.bytes_skipped += size
             self.files[name] = record
             self.skipped.update(record[2])
             return True
@@ -130,27 +132,40 @@ def _articles(source: Path, report: BuildReport, progress: Progress | None, ledg
         yield article
 
 
-def _raise_disk_full(e: BaseException, index_dir: Path, written: int, need: int) -> None:
-    """Raise the one-line message when ``e`` is a device that filled up while the index was written."""
+#: Bytes of index (and of Whoosh's temp files while it writes) per byte of corpus: a generation
+#: measured 2.8× its corpus (400 articles, `python -m benchmarks.faults`); an estimate for messages.
+INDEX_BYTES_PER_CORPUS_BYTE = 3
+
+
+def _free_bytes(index_dir: Path) -> int:
+    try:
+        return shutil.disk_usage(index_dir).free
+    except OSError:
+        return 0
+
+
+def _raise_disk_full(e: BaseException, index_dir: Path, corpus_bytes: int, free: int) -> None:
+    """Raise the one-line message when ``e`` is a device that filled up while the index was written
+    (``free``: what the device had when the writer started)."""
     if not (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)):
         return
-    try:
-        free = shutil.disk_usage(index_dir).free
-    except OSError:
-        free = 0
-    mb = 2**20
+    need = corpus_bytes * INDEX_BYTES_PER_CORPUS_BYTE
     raise DiskFullError(
-        f"no space left on the device of {index_dir}: the index needs about {max(need, written) / mb:.0f} MB "
-        f"more, {free / mb:.0f} MB are free ({written / mb:.0f} MB had been written); free some space or pass "
-        "--index DIR on another device, then run it again. The previous index is unchanged"
+        f"no space left on the device of {index_dir}: writing this index needs about {_mb(need)}, "
+        f"{_mb(free)} were free; free some space or pass --index DIR on another device, then run it "
+        "again. The previous index is unchanged"
     ) from e
 
 
-def _folder_size(folder: Path) -> int:
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def _corpus_bytes(source: Path) -> int:
     total = 0
-    for p in folder.rglob("*") if folder.is_dir() else ():
+    for p in corpus_files(source):
         try:
-            total += p.stat().st_size if p.is_file() else 0
+            total += p.stat().st_size
         except OSError:
             pass
     return total
@@ -178,17 +193,14 @@ def rebuild_index(
         if if_missing and current_or_none(index_dir) != (None, True):
             return None
         report.notes += [f"removed {name}, left by an interrupted writer" for name in remove_leftovers(index_dir)]
-        previous, _ = current_or_none(index_dir)
+        free = _free_bytes(index_dir)
         gen = new_generation(index_dir)
         try:  # from here on the generation is marked: if this process dies, the next writer removes it
             _build_generation(gen, source, gazetteer, report, progress)
         except BaseException as e:
             # The half-built generation is dropped; CURRENT still names the previous one.
-            written = _folder_size(gen)
             shutil.rmtree(gen, ignore_errors=True)
-            files = len(corpus_files(source)) or 1
-            need = max(_folder_size(previous) if previous else 0, written * files // max(report.read.files, 1))
-            _raise_disk_full(e, index_dir, written, need)
+            _raise_disk_full(e, index_dir, _corpus_bytes(source), free)
             raise
         report.notes += publish_generation(index_dir, gen)
     report.seconds = time.perf_counter() - started
@@ -318,6 +330,7 @@ def _unread_ids(ledger: "FileLedger", unread: list[str]) -> tuple[set[str], bool
 
 
 def _update_generation(opened, source: Path, report: BuildReport, progress) -> None:
+    free = _free_bytes(opened.generation)
     manifest = opened.manifest
     tagger = Tagger(opened.gazetteer, opened.words)
     old = dict(manifest.articles)
@@ -377,8 +390,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
             except Exception:  # noqa: S110 - the first error is the one to report
                 pass
         clean_generation(opened.generation)  # the partial commit's files
-        share = (report.added + report.changed + 1) / max(len(old), 1)
-        _raise_disk_full(e, report.index, 0, int(_folder_size(opened.generation) * share))
+        _raise_disk_full(e, report.index, _corpus_bytes(source) - ledger.bytes_skipped, free)
         raise
 
 

@@ -322,8 +322,8 @@ def test_disk_full_during_a_rebuild_names_the_folder_and_keeps_the_index(indexed
     monkeypatch.setattr(store.DurableStorage, "rename_file", _enospc)  # the Whoosh commit
     result = _cli("rebuild", "--source", corpus, "--index", index_dir)
     assert result.exit_code == 2
-    assert f"no space left on the device of {index_dir}: the index needs about" in result.stderr
-    assert "MB are free" in result.stderr and "previous index is unchanged" in result.stderr
+    assert f"no space left on the device of {index_dir}: writing this index needs about" in result.stderr
+    assert "MB were free" in result.stderr and "previous index is unchanged" in result.stderr
     assert current_generation(index_dir) == gen and _articles(index_dir) == before
     assert [p for p in index_dir.iterdir() if p.is_dir()] == [gen]  # the partial one is gone
 
