@@ -2,6 +2,7 @@
 
     python -m benchmarks.faults kill --trials 100      # intact / recovered counts, index and rebuild
     python -m benchmarks.faults damage                 # kind → exit code, message (search and index)
+    python -m benchmarks.faults fsync --runs 5         # what durable commits cost, as ratios
 
 A kill trial builds an index of a small corpus, changes the corpus, starts the command in its own
 process group and kills it with SIGKILL after a random delay (seeded): the parent only, the whole
@@ -228,6 +229,37 @@ def run_damage() -> list[dict]:
         return [damage_case(Path(tmp), kind) for kind in DAMAGES]
 
 
+def run_fsync_cost(runs: int, articles: int) -> dict:
+    """What durable commits cost: rebuild and one-article update times with fsync, and with fsync
+    turned into a no-op, interleaved in the same run; ratios per pair."""
+    import statistics
+    from unittest import mock
+
+    from arsearch.indexer.build import update_index
+
+    ratios: dict[str, list[float]] = {"rebuild": [], "update": []}
+    with tempfile.TemporaryDirectory(prefix="arsearch-fsync-") as tmp:
+        src = Path(tmp) / "src"
+        make_corpus(src, articles, seed=5)
+        for run in range(runs):
+            times = {}
+            for synced in ((True, False) if run % 2 else (False, True)):
+                with mock.patch("os.fsync", os.fsync if synced else (lambda fd: None)):
+                    index_dir = Path(tmp) / f"ix-{synced}"
+                    shutil.rmtree(index_dir, ignore_errors=True)
+                    started = time.perf_counter()
+                    rebuild_index(src, index_dir)
+                    times[("rebuild", synced)] = time.perf_counter() - started
+                    (src / f"new{run}-{synced}.txt").write_text("خبر جديد عن سورية", "utf-8")
+                    started = time.perf_counter()
+                    update_index(index_dir, src)
+                    times[("update", synced)] = time.perf_counter() - started
+                    (src / f"new{run}-{synced}.txt").unlink()
+            for kind in ratios:
+                ratios[kind].append(times[(kind, True)] / times[(kind, False)])
+    return {k: (statistics.median(v), min(v), max(v)) for k, v in ratios.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -235,7 +267,14 @@ def main() -> None:
     kill.add_argument("--trials", type=int, default=100)
     kill.add_argument("--seed", type=int, default=1)
     sub.add_parser("damage", help="the damaged-file table")
+    fsync = sub.add_parser("fsync", help="what durable commits cost (fsync on / off, interleaved)")
+    fsync.add_argument("--runs", type=int, default=5)
+    fsync.add_argument("--articles", type=int, default=400)
     args = parser.parse_args()
+    if args.what == "fsync":
+        for kind, (median, low, high) in run_fsync_cost(args.runs, args.articles).items():
+            print(f"{kind:8} with fsync / without: median {median:.2f}× (min {low:.2f}, max {high:.2f}), {args.runs} pairs")
+        return
     if args.what == "kill":
         results = run_kill(args.trials, args.seed)
         for command, r in results.items():

@@ -68,8 +68,10 @@ def _terminate(signum, frame):
 
 def os_error_message(e: OSError) -> str:
     """One line: the path, the cause and what to do."""
-    where = f"{e.filename}" + (f" → {e.filename2}" if e.filename2 else "") if e.filename else "a file"
     hint = OS_HINTS.get(e.errno)
+    if not e.filename:  # writing the output (a full device, a closed pipe) or a file Python did not name
+        return f"operating-system error: {e.strerror or e}" + (f"; {hint}" if hint else "")
+    where = f"{e.filename}" + (f" → {e.filename2}" if e.filename2 else "")
     return f"cannot use {where}: {e.strerror or e}" + (f"; {hint}" if hint else "")
 
 

@@ -490,3 +490,13 @@ def test_wide_unicode_text_is_named_as_such_not_binary(tmp_path, encoding):
     assert list(read_articles(tmp_path, report)) == []
     (warning,) = report.warnings
     assert f"{encoding.upper()} text, skipped; convert it with iconv -f {encoding.upper()} -t UTF-8" in warning
+
+
+def test_output_to_a_full_device_is_one_line_and_exit_2(seed_index):
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "arsearch", "search", "سورية", "--json", "--index", seed_index],
+            stdout=full, stderr=subprocess.PIPE, text=True,
+        )
+    assert run.returncode == 2
+    assert run.stderr == "Error: operating-system error: No space left on device; the device is full; free some space and run it again\n"
