@@ -18,6 +18,7 @@ from pathlib import Path
 from arsearch.indexer import parallel, settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.corpus import SUFFIXES, Article, ReadReport, corpus_files, read_articles
+from arsearch.indexer.durable import write_atomically
 from arsearch.indexer.errors import CorpusError, DiskFullError
 from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.schema import make_schema
@@ -35,7 +36,6 @@ from arsearch.indexer.store import (
     publish_generation,
     remove_leftovers,
     verify_index,
-    write_atomically,
     writer_lock,
 )
 from arsearch.indexer.tagging import Tagger

@@ -24,7 +24,6 @@ lock on the marker) is kept until a later writer finds it free.
 """
 
 import contextlib
-import errno
 import json
 import os
 import pickle
@@ -38,6 +37,7 @@ from pathlib import Path
 
 import portalocker
 from arsearch.indexer.analysis import ANALYZER_VERSION
+from arsearch.indexer.durable import DurableStorage, sync_folder, write_atomically
 from arsearch.indexer.errors import IndexCorruptError, IndexLockedError, IndexMissingError, IndexVersionError
 from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.schema import SCHEMA_VERSION
@@ -87,65 +87,6 @@ _MANIFEST_TYPES = {
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
-# --- durability ----------------------------------------------------------------------------------
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a folder's entries (new, renamed or removed files) durable. Windows cannot open a
-    folder for this; NTFS journals its metadata, so there is nothing to do there."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError as e:
-        if e.errno not in (errno.EINVAL, errno.EBADF):  # some file systems cannot sync a folder
-            raise
-    finally:
-        os.close(fd)
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync every file directly in ``folder``, then the folder itself."""
-    for entry in os.scandir(folder):
-        if entry.is_file(follow_symlinks=False):
-            fd = os.open(entry.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    fsync_dir(folder)
-
-
-class DurableStorage(FileStorage):
-    """Whoosh's file storage, with its commit point made durable.
-
-    A Whoosh commit ends by renaming a new table of contents into place; before that rename every
-    file of the index is fsynced, and the folder after it, so the TOC never outlives its segments.
-    """
-
-    def rename_file(self, oldname, newname, safe=False):
-        sync_folder(Path(self.folder))
-        super().rename_file(oldname, newname, safe)
-        fsync_dir(Path(self.folder))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
 
 
 # --- generations ---------------------------------------------------------------------------------

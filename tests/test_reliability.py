@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from arsearch.cli.main import cli
-from arsearch.indexer import parallel, store
+from arsearch.indexer import durable, parallel, store
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.corpus import ReadReport, read_articles
 from arsearch.indexer.errors import CorpusError, DiskFullError
@@ -354,9 +354,9 @@ def test_a_forked_writer_out_of_space_is_the_same_message(corpus, tmp_path, monk
 
 def test_a_generation_is_synced_before_current_moves_and_the_folder_after(corpus, tmp_path, monkeypatch):
     calls = []
-    real_sync, real_dir = store.sync_folder, store.fsync_dir
+    real_sync, real_dir = durable.sync_folder, durable.fsync_dir
     monkeypatch.setattr(store, "sync_folder", lambda p: (calls.append(("files", Path(p).name)), real_sync(p)))
-    monkeypatch.setattr(store, "fsync_dir", lambda p: (calls.append(("dir", Path(p).name)), real_dir(p)))
+    monkeypatch.setattr(durable, "fsync_dir", lambda p: (calls.append(("dir", Path(p).name)), real_dir(p)))
     real_replace = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (calls.append(("replace", Path(b).name)), real_replace(a, b)))
     index_dir = tmp_path / "index"
