@@ -114,7 +114,11 @@ def is_generation(path: Path) -> bool:
         return (path / MARKER).read_text("utf-8").strip() == FORMAT
     except (OSError, UnicodeDecodeError):
         pass
-    return _is_complete(path)
+    try:  # any version's manifest: an old generation is still ours to remove
+        data = json.loads((path / MANIFEST).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def _is_complete(gen: Path) -> bool:

@@ -510,3 +510,12 @@ def test_output_to_a_full_device_is_one_line_and_exit_2(seed_index):
         )
     assert run.returncode == 2
     assert run.stderr == "Error: operating-system error: No space left on device; the device is full; free some space and run it again\n"
+
+
+def test_a_generation_from_before_markers_is_recognised_by_its_manifest_and_removed(indexed):
+    corpus, index_dir = indexed
+    old = current_generation(index_dir)
+    (old / ".arsearch-generation").unlink()  # as written by an arsearch without markers
+    assert store.is_generation(old)
+    rebuild_index(corpus, index_dir)
+    assert not old.exists()
