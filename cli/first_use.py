@@ -14,7 +14,9 @@ def build_on_first_use(index_dir: Path, source: Path) -> None:
     click.echo(f"arsearch: no index yet in {index_dir}/; building it from {source}/ (first use)…", err=True)
     with output.progress_bar("Building index") as progress:
         report = ensure_index(index_dir, source, progress=progress)
-    if report is not None:
+    if report is None:
+        click.echo("arsearch: another process built it meanwhile", err=True)
+    else:
         print_warnings(report)
         click.echo(output.format_build(report), err=True)
 
@@ -22,6 +24,8 @@ def build_on_first_use(index_dir: Path, source: Path) -> None:
 def print_warnings(report) -> None:
     for warning in report.read.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     if report.read.skipped:
         names = ", ".join(report.read.skipped[:5]) + (" …" if len(report.read.skipped) > 5 else "")
         click.echo(f"skipped {len(report.read.skipped)} files that are not .txt or .jsonl: {names}", err=True)

@@ -1,10 +1,18 @@
 """arsearch commands. Each body: parse options → one library call → format.
 
-Exit codes follow grep and ripgrep: 0 something matched, 1 nothing matched, 2 an error.
+Exit codes follow grep and ripgrep: 0 something matched, 1 nothing matched, 2 an error (a message
+that says what to do), 3 an internal error (a bug: one line, and the full report in a file), 130 /
+143 interrupted by SIGINT / SIGTERM.
 """
 
+import errno
 import json
+import os
+import signal
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import click
@@ -14,12 +22,28 @@ from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
+from arsearch.indexer.store import damage_error
 from arsearch.search import PassageSearcher
 from arsearch.search.searcher import DEFAULT_LIMIT
 from arsearch.search.suggest import with_suggestions
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+#: Exit codes of an interrupted command, as a shell reports a process ended by that signal.
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
+#: ctx.meta key under which commands record the index folder they use, for the error boundary.
+INDEX_META = "arsearch.index"
+#: Hints for operating-system errors, by errno: what the user can do about it.
+OS_HINTS = {
+    errno.EACCES: "check its permissions, or pass --index DIR",
+    errno.EPERM: "check its permissions, or pass --index DIR",
+    errno.EROFS: "the file system is read-only; pass --index DIR on a writable one",
+    errno.ENOTDIR: "a part of that path is a file, not a folder",
+    errno.EISDIR: "that path is a folder, not a file",
+    errno.ENOSPC: "the device is full; free some space and run it again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run it again",
+}
 
 
 class ArsearchClickError(click.ClickException):
@@ -28,17 +52,87 @@ class ArsearchClickError(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+class InternalError(click.ClickException):
+    """A bug: one line naming where the full report went, exit code 3."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it cleans up exactly as after Ctrl-C."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+def os_error_message(e: OSError) -> str:
+    """One line: the path, the cause and what to do."""
+    hint = OS_HINTS.get(e.errno)
+    if not e.filename:  # writing the output (a full device, a closed pipe) or a file Python did not name
+        return f"operating-system error: {e.strerror or e}" + (f"; {hint}" if hint else "")
+    where = f"{e.filename}" + (f" → {e.filename2}" if e.filename2 else "")
+    return f"cannot use {where}: {e.strerror or e}" + (f"; {hint}" if hint else "")
+
+
+def write_crash_report(e: BaseException) -> Path | None:
+    """The traceback and what was run, in a file the user can attach to a bug report."""
+    path = Path(tempfile.gettempdir()) / f"arsearch-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    try:
+        version = _version()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"arsearch {version}, Python {sys.version.split()[0]}, {sys.platform}\n")
+            f.write(f"command: {' '.join(sys.argv)}\n\n")
+            f.write("".join(traceback.format_exception(e)))
+    except OSError:
+        return None
+    return path
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("arsearch")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 class ArsearchGroup(click.Group):
-    """The one boundary where library errors become messages."""
+    """The one boundary where library errors become messages and exit codes."""
 
     def invoke(self, ctx):
+        previous = None
+        try:
+            previous = signal.signal(signal.SIGTERM, _terminate)
+        except ValueError:  # not the main thread (an embedding program's): leave its handlers alone
+            pass
         try:
             return super().invoke(ctx)
         except ArsearchError as e:
             raise ArsearchClickError(str(e)) from e
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             click.echo("Interrupted; the index is unchanged unless a commit had finished.", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_SIGTERM if isinstance(e, Terminated) else EXIT_SIGINT)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:
+            damage = damage_error(e, ctx.meta.get(INDEX_META, "the index folder"))
+            if damage is not None:
+                raise ArsearchClickError(str(damage)) from e
+            if isinstance(e, OSError):
+                raise ArsearchClickError(os_error_message(e)) from e
+            if ctx.params.get("debug"):
+                traceback.print_exception(e)
+                ctx.exit(EXIT_INTERNAL)
+            report = write_crash_report(e)
+            where = f"the full report is in {report}" if report else "run it again with --debug to see where"
+            raise InternalError(
+                f"internal error ({type(e).__name__}: {e}); {where}. Please report it: it is a bug in arsearch"
+            ) from e
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
 
 PATH_DIR = click.Path(file_okay=False, path_type=Path)
@@ -64,7 +158,8 @@ COLOR_OPTION = click.option(
 
 @click.group(cls=ArsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="arsearch")
-def cli():
+@click.option("--debug", is_flag=True, envvar="ARSEARCH_DEBUG", help="On an internal error, print the traceback.")
+def cli(debug):
     """Arabic-aware full-text search over news passages.
 
     \b
@@ -74,9 +169,16 @@ def cli():
     """
 
 
+def _index_path(index_dir) -> Path:
+    """The index folder a command uses, recorded for the error boundary's messages."""
+    path = settings.INDEX_DIR.value(index_dir)
+    click.get_current_context().meta[INDEX_META] = path
+    return path
+
+
 def _searcher(index_dir, source_dir=None) -> PassageSearcher:
     """Open the index, building it from the corpus on first use (and saying so on stderr)."""
-    index_dir = settings.INDEX_DIR.value(index_dir)
+    index_dir = _index_path(index_dir)
     build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir))
     return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
 
@@ -143,7 +245,7 @@ def index_command(source_dir, index_dir, gazetteer_file):
     Example:
       arsearch index --source seeds
     """
-    index_dir = settings.INDEX_DIR.value(index_dir)
+    index_dir = _index_path(index_dir)
     with output.progress_bar("Indexing") as progress:
         report = update_index(index_dir, source_dir, gazetteer_file, progress=progress)
     print_warnings(report)
@@ -161,7 +263,7 @@ def rebuild_command(source_dir, index_dir, gazetteer_file):
     Example:
       arsearch rebuild --source seeds --index index
     """
-    index_dir = settings.INDEX_DIR.value(index_dir)
+    index_dir = _index_path(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
     with output.progress_bar("Rebuilding") as progress:
         report = rebuild_index(source, index_dir, gazetteer_file, progress=progress)

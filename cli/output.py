@@ -193,6 +193,8 @@ def format_build(report) -> str:
         f"{report.removed} removed, {report.unchanged} unchanged; {report.passages} passages written "
         f"in {report.seconds:.2f}s"
     )
+    if report.kept:
+        line += f"; {report.kept} kept because their files could not be read (see the warnings)"
     return line
 
 

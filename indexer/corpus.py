@@ -10,6 +10,7 @@ rest of the corpus is indexed.
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ class ReadReport:
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # not a corpus file kind
     warnings: list[str] = field(default_factory=list)  # a corpus file (or line) that could not be read
+    # Files (and folders, ending in "/") that are there but were not read in full: an update keeps
+    # the articles they gave before, since it cannot tell whether they are gone.
+    unread: list[str] = field(default_factory=list)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -122,7 +126,14 @@ def split_paragraphs(text: str) -> tuple[list[str], str, str]:
     return paragraphs, title, source
 
 
+#: Byte-order marks of UTF-16 and UTF-32 text (Windows editors save "Unicode" as UTF-16 LE).
+_WIDE_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
 def _decode(raw: bytes, name: str) -> str:
+    for bom, encoding in _WIDE_BOMS.items():
+        if raw.startswith(bom):
+            raise ValueError(f"{name}: {encoding} text, skipped; convert it with iconv -f {encoding} -t UTF-8")
     if b"\x00" in raw[:8192]:
         raise ValueError(f"{name}: binary file, skipped")
     try:
@@ -141,7 +152,33 @@ def _read_txt(path: Path, article_id: str, name: str) -> Iterator[Article]:
     yield Article(article_id, tuple(paragraphs), title=title, source=source, path=name)
 
 
+#: Optional .jsonl fields: each must be a string when present (an id may also be a number).
+_JSONL_FIELDS = ("id", "title", "source", "date", "url")
+
+
+def _record_problem(record) -> str:
+    """Why a parsed .jsonl record cannot be an article, or "" when it can."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return 'no "text" string'
+    for name in _JSONL_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str) and not (name == "id" and isinstance(value, int | float)):
+            return f'"{name}" is a JSON {type(value).__name__}, not a string'
+    for name in ("text", *_JSONL_FIELDS):
+        value = record.get(name)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return f'"{name}" holds a lone surrogate (\\u{ord(value[e.start]):04x}), not text'
+    return ""
+
+
 def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> Iterator[Article]:
+    """One article per line; a line that cannot be one is skipped with a warning naming it."""
     text = _decode(path.read_bytes(), name)
     if not text.strip():
         raise ValueError(f"{name}: empty, skipped")
@@ -151,12 +188,17 @@ def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> I
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            report.warnings.append(f"{name}:{lineno}: not valid JSON ({e.msg}), line skipped")
+            problem = f"not valid JSON ({e.msg})"
+        except RecursionError:
+            problem = "nested too deeply to be an article"
+        else:
+            problem = _record_problem(record)
+        if problem:
+            report.warnings.append(f"{name}:{lineno}: {problem}, line skipped")
+            if name not in report.unread:
+                report.unread.append(name)
             continue
-        body = record.get("text") if isinstance(record, dict) else None
-        if not isinstance(body, str) or not body.strip():
-            report.warnings.append(f"{name}:{lineno}: no \"text\" string, line skipped")
-            continue
+        body = record["text"]
         paragraphs, title, source = split_paragraphs(body)
         if not paragraphs:
             report.warnings.append(f"{name}:{lineno}: only boilerplate, line skipped")
@@ -172,14 +214,40 @@ def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> I
         )
 
 
-def corpus_files(source: Path) -> list[Path]:
-    """Every file under the corpus folder, in a stable order (hidden files and folders left out)."""
-    if not source.is_dir():
-        raise CorpusError(f"corpus folder {source} does not exist; pass --source DIR")
-    return sorted(
-        p for p in source.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(source).parts)
-    )
+def corpus_files(source: Path, unread: list[str] | None = None) -> list[Path]:
+    """Every file under the corpus folder, in a stable order (hidden files and folders left out).
+
+    A sub-folder that cannot be listed is added to ``unread`` (as "name/"): its files are not
+    gone, only unreadable, and an update must not take their articles as deleted.
+    """
+    try:
+        top = os.scandir(source)
+    except FileNotFoundError:
+        raise CorpusError(f"corpus folder {source} does not exist; pass --source DIR") from None
+    except NotADirectoryError:
+        raise CorpusError(f"corpus folder {source} is a file, not a folder; pass --source DIR") from None
+    except OSError as e:
+        raise CorpusError(f"cannot read corpus folder {source} ({e.strerror}); check its permissions") from None
+    top.close()
+    files: list[Path] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def unreadable(e: OSError) -> None:
+        if unread is not None and e.filename:
+            unread.append(Path(e.filename).relative_to(source).as_posix() + "/")
+
+    for folder, dirs, names in os.walk(source, onerror=unreadable, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
+            dirs[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for n in names:
+            p = Path(folder, n)
+            if not n.startswith(".") and p.is_file():
+                files.append(p)
+    return sorted(files)
 
 
 def read_articles(
@@ -194,7 +262,7 @@ def read_articles(
     """
     report = report if report is not None else ReadReport()
     seen: set[str] = set()
-    for path in corpus_files(source):
+    for path in corpus_files(source, report.unread):
         name = path.relative_to(source).as_posix()
         if path.suffix.lower() not in SUFFIXES:
             report.skipped.append(name)
@@ -210,9 +278,11 @@ def read_articles(
                 articles = list(_read_jsonl(path, article_id, name, report))
         except ValueError as e:
             report.warnings.append(str(e))
+            report.unread.append(name)
             continue
         except OSError as e:
             report.warnings.append(f"{name}: cannot be read ({e.strerror}), skipped")
+            report.unread.append(name)
             continue
         for article in articles:
             if article.article_id in seen:

@@ -35,3 +35,7 @@ class QueryError(ArsearchError, ValueError):
 
 class NotFoundError(ArsearchError, LookupError):
     """A passage or article asked for by id is not in the index."""
+
+
+class DiskFullError(ArsearchError):
+    """The device ran out of space while the index was written; the previous index still answers."""

@@ -9,10 +9,18 @@ corpus order, so document numbers — and ties in ranking — are the same as in
 
 Whoosh's own multiprocessing writer is not used: it deals batches to whichever process is free, so
 the order of documents would change from one rebuild to the next.
+
+Where ``fork`` is not available (Windows; macOS may lack it in future Pythons) a rebuild runs in one
+process. A child dies with the rebuilding process: on Linux by a parent-death signal, elsewhere by a
+thread that watches for its parent to go; either way the write lock the child inherited is freed.
 """
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +63,7 @@ def split_points(source: Path, procs: int = REBUILD_PROCS) -> list[Position]:
         except OSError:
             sizes.append(0)
     total = sum(sizes)
-    if procs <= 1 or total < PARALLEL_MIN_BYTES:
+    if procs <= 1 or total < PARALLEL_MIN_BYTES or not fork_available():
         return []
     points: list[Position] = []
     before = 0
@@ -65,6 +73,35 @@ def split_points(source: Path, procs: int = REBUILD_PROCS) -> list[Position]:
             points.append((ordinal, _line_at(path, int(target))))
         before += size
     return sorted(set(points))
+
+
+def fork_available() -> bool:
+    """Whether writer processes can be forked here (they share the open index and analyzer)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+#: Linux's prctl option that sends a signal to a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked child: end when the rebuilding process ``parent`` ends, however it ends."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's stop() ends a child at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the children
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            threading.Event().wait(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _line_at(path: Path, offset: int) -> int:
@@ -79,8 +116,11 @@ def _line_at(path: Path, offset: int) -> int:
     return head.count(b"\n") + 1
 
 
-def _write_share(ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn) -> None:
+def _write_share(
+    ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn, parent: int
+) -> None:
     """In a forked child: index the articles of one share into a new segment, send it back."""
+    _die_with_parent(parent)
     try:
         writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)  # the parent holds the lock
         report = ReadReport()
@@ -103,8 +143,8 @@ def _write_share(ix, source: Path, documents: Callable, share: tuple[Position, P
             writer._close_segment()
             segment = None
         conn.send((segment, passages, ""))
-    except BaseException as e:  # reported to the parent, which raises
-        conn.send((None, 0, f"{type(e).__name__}: {e}"))
+    except BaseException as e:  # reported to the parent, which raises (an OSError as itself: disk full)
+        conn.send((None, 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}"))
     finally:
         conn.close()
 
@@ -118,7 +158,9 @@ def start(ix, source: Path, documents: Callable, points: list[Position], limitmb
     workers = []
     for share in zip([(0, 0), *points[:-1]], points, strict=True):
         parent_end, child_end = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_write_share, args=(ix, source, documents, share, limitmb, child_end), daemon=True)
+        process = ctx.Process(
+            target=_write_share, args=(ix, source, documents, share, limitmb, child_end, os.getpid()), daemon=True
+        )
         process.start()
         child_end.close()
         workers.append(Worker(process, parent_end))
@@ -136,6 +178,8 @@ def finish(workers: list[Worker]) -> tuple[list, int]:
                 raise ArsearchError(
                     f"an index writer process died (exit code {w.process.exitcode}); run the rebuild again"
                 ) from None
+            if isinstance(error, OSError):
+                raise error
             if error:
                 raise ArsearchError(f"an index writer process failed: {error}")
             if segment is not None:

@@ -78,6 +78,7 @@ class PassageSearcher:
 
     def close(self) -> None:
         self.searcher.close()
+        self.index.close()  # lets a rebuild remove this generation once it is no longer current
 
     def __enter__(self):
         return self
