@@ -9,8 +9,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
+from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
@@ -51,15 +53,43 @@ class IndexStats:
 
 class _AllMatchesTop(collectors.TopCollector):
     """The top hits, and the set of every document scored on the way (with quality skipping off,
-    that is every match)."""
+    that is every match); the query's deadline is checked once per match."""
+
+    def __init__(self, deadline: Deadline, **kwargs):
+        super().__init__(**kwargs)
+        self.deadline = deadline
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.matched: set[int] = set()
 
     def _collect(self, global_docnum, score):
+        self.deadline.check()
         self.matched.add(global_docnum)
         return super()._collect(global_docnum, score)
+
+
+def _all_docs(searcher, q, deadline: Deadline) -> list[int]:
+    """Every document matching ``q``, in index order, within the deadline."""
+    docs = []
+    for docnum in searcher.docs_for_query(q):
+        deadline.check()
+        docs.append(docnum)
+    return docs
+
+
+def expansion_notes(plan) -> tuple[str, ...]:
+    """One line per prefix or fuzzy word whose expansions were cut to the budget (for --explain)."""
+    notes = []
+    for word in plan.words:
+        if word.cut:
+            kept = max(len(e.words) for e in word.expansions)
+            matched = max(e.matched for e in word.expansions)
+            notes.append(
+                f"{word.typed}: searched the {kept} most frequent of the {matched} index words it matches "
+                f"(${settings.MAX_EXPANSIONS.env}); add letters to narrow it"
+            )
+    return tuple(notes)
 
 
 def _split(value) -> tuple[str, ...]:
@@ -125,11 +155,12 @@ class PassageSearcher:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _facets(self, matched: set[int]) -> Facets:
+    def _facets(self, matched: set[int], deadline: Deadline) -> Facets:
         counts = {}
         for fieldname in FACET_FIELDS:
             counter = Counter()
             for term in self._terms(fieldname):
+                deadline.check()
                 n = len(matched & self._docs(fieldname, term)) if matched else 0
                 if n:
                     counter[term] = n
@@ -149,29 +180,32 @@ class PassageSearcher:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
         ``actors`` and ``topics`` take ids, English or Arabic names in any form; several actors
-        mean any of them, actors and topics together mean both.
+        mean any of them, actors and topics together mean both. ``limit`` is clamped to the
+        settings' page size; the whole search runs under one deadline (``search.budget``).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
-        parsed = parse_query(query)
+        budget = QueryBudget.from_settings()
+        deadline = Deadline(budget.deadline)
+        limit = min(limit, settings.MAX_PAGE_HITS.value())
+        parsed = parse_query(query, budget)
         actor_ids = tuple(dict.fromkeys(self.gazetteer.resolve_actor(a) for a in (*actors, *parsed.actors)))
         topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
         if parsed.tree is None and not actor_ids and not topic_ids:
             raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
-        compiled = self.compiler.compile(parsed.tree)
-        flt = self._filter(actor_ids, topic_ids, include_inferred)
         reader = self.searcher.reader()
-        compiled.plan.expand(reader)
+        compiled = self.compiler.compile(parsed.tree, reader, budget, deadline)
+        flt = self._filter(actor_ids, topic_ids, include_inferred)
 
         if compiled.query is None:
-            matched_sorted = sorted(self.searcher.docs_for_query(flt))
+            matched_sorted = sorted(_all_docs(self.searcher, flt, deadline))
             matched = set(matched_sorted)
             page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
         else:
             page = []
             if not limit:
                 both = compiled.query if flt is None else wq.And([compiled.query, flt])
-                matched = set(self.searcher.docs_for_query(both))
+                matched = set(_all_docs(self.searcher, both, deadline))
             else:
                 # Title words add to the score but never make a passage match: AndMaybe scores the
                 # content query plus the title where it also matches. Whoosh's matcher replacement
@@ -182,7 +216,9 @@ class PassageSearcher:
                 scored = compiled.query
                 if compiled.title is not None:
                     scored = wq.AndMaybe(compiled.query, compiled.title)
-                top = _AllMatchesTop(limit=offset + limit, usequality=False, replace=0)
+                # Never more than the index holds: a huge --offset must not size the heap.
+                wanted = max(1, min(offset + limit, reader.doc_count_all()))
+                top = _AllMatchesTop(deadline, limit=wanted, usequality=False, replace=0)
                 collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
                 self.searcher.search_with_collector(scored, collector)
                 matched = top.matched
@@ -190,6 +226,7 @@ class PassageSearcher:
 
         hits = []
         for rank, (docnum, score) in enumerate(page, offset + 1):
+            deadline.check_now()
             passage = self._passage(self.searcher.stored_fields(docnum))
             spans = highlight_spans(passage.text, self.words, compiled.plan)
             matches = explain_match(passage.text, self.words, compiled.plan)
@@ -200,12 +237,13 @@ class PassageSearcher:
             query=query,
             total=len(matched),
             hits=tuple(hits),
-            facets=self._facets(matched),
+            facets=self._facets(matched, deadline),
             offset=offset,
             limit=limit,
             actors=actor_ids,
             topics=topic_ids,
             dropped=tuple(compiled.dropped),
+            notes=expansion_notes(compiled.plan),
         )
 
     def passage(self, key: str, context: int = 1) -> list[Passage]:
@@ -217,12 +255,9 @@ class PassageSearcher:
         found = self.searcher.document(key=key)
         if found is None:
             raise NotFoundError(f"no passage {key} in the index; `arsearch search` shows passage ids")
-        out = []
-        for m in range(max(1, n - context), n + context + 1):
-            fields = found if m == n else self.searcher.document(key=f"{article}#{m}")
-            if fields is not None:
-                out.append(self._passage(fields))
-        return out
+        # The article's own passages, however big ``context`` is: the work is bounded by what exists.
+        near = [f for f in self.searcher.documents(article_id=article) if abs(int(f["passage"]) - n) <= context]
+        return [self._passage(f) for f in sorted(near, key=lambda f: int(f["passage"]))]
 
     def entity_counts(self, fieldname: str) -> list[EntityCount]:
         """Every gazetteer actor (``actors``) or topic (``topics``) with its passage counts."""
