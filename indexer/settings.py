@@ -67,8 +67,8 @@ MAX_QUERY_WORDS = Limit(32, "ARSEARCH_MAX_QUERY_WORDS", "words in a query (phras
 MAX_QUERY_DEPTH = Limit(8, "ARSEARCH_MAX_QUERY_DEPTH", "nesting of parentheses and NOT")
 #: A prefix (سوري*) or fuzzy word (ماكرن~) searches at most this many index words, the most frequent.
 MAX_EXPANSIONS = Limit(64, "ARSEARCH_MAX_EXPANSIONS", "index words one prefix or fuzzy word expands to")
-#: Index words one prefix or fuzzy word may scan to find its expansions (Whoosh reads ~30 µs a word).
-MAX_SCANNED = Limit(20_000, "ARSEARCH_MAX_SCANNED", "index words scanned for one prefix or fuzzy word")
+#: Index words the prefix and fuzzy words of one query may read to find their expansions (~30 µs each).
+MAX_SCANNED = Limit(10_000, "ARSEARCH_MAX_SCANNED", "index words read to expand a query's prefix and fuzzy words")
 #: Prefix and fuzzy words per query: each one scans part of the vocabulary.
 MAX_EXPANDING_WORDS = Limit(4, "ARSEARCH_MAX_EXPANDING_WORDS", "prefix and fuzzy words in a query")
 #: Seconds one search may take (parse, expansion, scoring, snippets) before it stops with a message.

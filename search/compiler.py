@@ -23,7 +23,7 @@ from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
 from arsearch.search import parser as qp
 from arsearch.search.budget import Deadline, QueryBudget
-from arsearch.search.expansion import ExpandedTerms, Expansion, expand_fuzzy, expand_prefix
+from arsearch.search.expansion import ExpandedTerms, Expander, Expansion
 from whoosh import query as wq
 
 #: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
@@ -108,7 +108,7 @@ class QueryCompiler:
         """The Whoosh query for a parsed tree; prefix and fuzzy words are expanded against ``reader``
         within ``budget`` (see ``search.expansion``)."""
         budget = budget or QueryBudget.from_settings()
-        run = _Run(reader, budget, deadline or Deadline(budget.deadline))
+        run = Expander(reader, budget, deadline or Deadline(budget.deadline))
         plan = MatchPlan()
         dropped: list[str] = []
         title_terms: list[wq.Query] = []
@@ -238,21 +238,6 @@ class QueryCompiler:
         plan.phrases.append([firsts] + [{f} for f in forms[1:]])
         plan.words.append(WordPlan(f'"{text}"', " ".join(forms), phrase=plan.phrases[-1], kind="phrase"))
         return wq.Or([wq.Phrase("exact", [f, *forms[1:]]) for f in sorted(firsts)])
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What one compile expands against: the index reader, the budget and the query's deadline."""
-
-    reader: object
-    budget: QueryBudget
-    deadline: Deadline
-
-    def prefix(self, fieldname, prefix, typed) -> Expansion:
-        return expand_prefix(self.reader, fieldname, prefix, typed, self.budget, self.deadline)
-
-    def fuzzy(self, fieldname, text, maxdist, typed) -> Expansion:
-        return expand_fuzzy(self.reader, fieldname, text, maxdist, typed, self.budget, self.deadline)
 
 
 def _bare_forms(exact: str) -> set[str]:

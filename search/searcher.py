@@ -18,7 +18,7 @@ from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
-from whoosh import collectors
+from whoosh import collectors, matching
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -67,6 +67,54 @@ class _AllMatchesTop(collectors.TopCollector):
         self.deadline.check()
         self.matched.add(global_docnum)
         return super()._collect(global_docnum, score)
+
+
+class _CheckedMatcher(matching.WrappingMatcher):
+    """A leaf matcher that checks the deadline at every posting it moves to: Whoosh's intersections
+    can walk long posting lists (building a matcher, skipping to a common document) without
+    collecting anything, so the collector alone would not notice the time going."""
+
+    def __init__(self, child, deadline: Deadline, boost=1.0):
+        super().__init__(child, boost)
+        self.deadline = deadline
+
+    def copy(self):
+        return _CheckedMatcher(self.child.copy(), self.deadline, self.boost)
+
+    def _replacement(self, newchild):
+        return _CheckedMatcher(newchild, self.deadline, self.boost)
+
+    def next(self):
+        self.deadline.check()
+        return self.child.next()
+
+    def skip_to(self, id):
+        self.deadline.check()
+        return self.child.skip_to(id)
+
+    def all_ids(self):
+        for docnum in self.child.all_ids():
+            self.deadline.check()
+            yield docnum
+
+
+class _Checked(wq.WrappingQuery):
+    def __init__(self, child, deadline: Deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def _rewrap(self, child):
+        return _Checked(child, self.deadline)
+
+    def matcher(self, searcher, context=None):
+        return _CheckedMatcher(self.child.matcher(searcher, context), self.deadline)
+
+
+def with_deadline(q: wq.Query, deadline: Deadline) -> wq.Query:
+    """The query with each leaf's matcher checking the deadline (Whoosh executor only)."""
+    if q.is_leaf():
+        return _Checked(q, deadline)
+    return q.apply(lambda child: with_deadline(child, deadline))
 
 
 def _all_docs(searcher, q, deadline: Deadline) -> list[int]:
@@ -205,7 +253,7 @@ class PassageSearcher:
             page = []
             if not limit:
                 both = compiled.query if flt is None else wq.And([compiled.query, flt])
-                matched = set(_all_docs(self.searcher, both, deadline))
+                matched = set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
             else:
                 # Title words add to the score but never make a passage match: AndMaybe scores the
                 # content query plus the title where it also matches. Whoosh's matcher replacement
@@ -220,7 +268,7 @@ class PassageSearcher:
                 wanted = max(1, min(offset + limit, reader.doc_count_all()))
                 top = _AllMatchesTop(deadline, limit=wanted, usequality=False, replace=0)
                 collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
-                self.searcher.search_with_collector(scored, collector)
+                self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
                 matched = top.matched
                 page = [(hit.docnum, hit.score) for hit in collector.results()][offset:]
 
@@ -228,8 +276,9 @@ class PassageSearcher:
         for rank, (docnum, score) in enumerate(page, offset + 1):
             deadline.check_now()
             passage = self._passage(self.searcher.stored_fields(docnum))
-            spans = highlight_spans(passage.text, self.words, compiled.plan)
-            matches = explain_match(passage.text, self.words, compiled.plan)
+            tokens = self.words.words(passage.text)  # analyzed once for the marks and the explanation
+            spans = highlight_spans(passage.text, self.words, compiled.plan, tokens)
+            matches = explain_match(passage.text, self.words, compiled.plan, tokens)
             hits.append(
                 Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches)
             )
