@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from arsearch.indexer import settings
 from arsearch.indexer.errors import QueryError
 
+#: However high $ARSEARCH_MAX_QUERY_DEPTH is set, the parser (three frames a level) and Whoosh's
+#: query normalisation stay far below Python's recursion limit.
+HARD_MAX_DEPTH = 100
+
 
 class QueryLimitError(QueryError):
     """The query is over one of the documented limits (see ``indexer.settings``)."""
@@ -42,7 +46,7 @@ class QueryBudget:
         return cls(
             max_chars=settings.MAX_QUERY_CHARS.value(),
             max_words=settings.MAX_QUERY_WORDS.value(),
-            max_depth=settings.MAX_QUERY_DEPTH.value(),
+            max_depth=min(settings.MAX_QUERY_DEPTH.value(), HARD_MAX_DEPTH),
             max_expansions=settings.MAX_EXPANSIONS.value(),
             max_scanned=settings.MAX_SCANNED.value(),
             max_expanding=settings.MAX_EXPANDING_WORDS.value(),

@@ -172,6 +172,7 @@ class _Parser:
             if self.peek() in (None, "rparen", "OR", "AND"):
                 raise QueryError("OR needs a word on both sides")
             nodes.append(self.parse_and())
+        nodes = list(dict.fromkeys(nodes))  # a word repeated is the same condition: one clause
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def parse_and(self):
@@ -185,6 +186,7 @@ class _Parser:
             nodes.append(self.parse_unary())
         if not nodes:
             raise QueryError("an OR or parenthesis has nothing on one side; add a word")
+        nodes = list(dict.fromkeys(nodes))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def parse_unary(self):
