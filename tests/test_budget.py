@@ -225,3 +225,13 @@ def test_snippet_window_matches_the_reference_and_scales(seed_passages):
     started = time.perf_counter()
     assert make_snippet(huge, marks, 280).text
     assert time.perf_counter() - started < 5
+
+
+def test_every_limit_is_in_the_readme_with_its_default():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for limit in settings.LIMITS.values():
+        row = next(line for line in readme.splitlines() if f"`{limit.env}`" in line)
+        default = f"{limit.default:,}" if isinstance(limit.default, int) else f"{limit.default:g} s"
+        assert default in row, (limit.env, row)
