@@ -13,9 +13,12 @@ seconds, limit errors and deadline errors (documented messages, exit 2 on the CL
 
     python -m benchmarks.fuzz_queries                    # 10,000 queries on the 10k corpus
     python -m benchmarks.fuzz_queries --queries 500      # a quick look
+    python -m benchmarks.fuzz_queries --shard 0/2 & python -m benchmarks.fuzz_queries --shard 1/2
+    python -m benchmarks.fuzz_queries --merge benchmarks/cache/fuzz/shard-*-of-2.json
 """
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -80,35 +83,23 @@ def _query(rng: random.Random, words: list[str]) -> str:
     return " ".join(parts)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--queries", type=int, default=10_000)
-    ap.add_argument("--size", default="10k", help="benchmark corpus size (see benchmarks.corpus)")
-    ap.add_argument("--slow", type=float, default=2.0, help="an answer slower than this many seconds is counted")
-    ap.add_argument("--work", type=Path, default=CACHE / "fuzz", help="where the index is built")
-    args = ap.parse_args(argv)
-
+def _run(args, queries: list[str]) -> list[dict]:
+    """One record per query: the query, its outcome, seconds, and the traceback of a crash."""
     from arsearch.indexer.build import rebuild_index
     from arsearch.indexer.errors import QueryError
     from arsearch.search import PassageSearcher
     from arsearch.search.budget import QueryLimitError, QueryTimeoutError
     from arsearch.search.suggest import with_suggestions
 
-    source = build_corpus(args.size)
     index_dir = args.work / f"index-{args.size}"
     if not (index_dir / "CURRENT").exists():
         print(f"building {index_dir.name} …", file=sys.stderr)
-        rebuild_index(source, index_dir)
-    rng = random.Random(SEED)
-    words = _vocabulary(source, rng)
-    outcomes: Counter[str] = Counter()
-    times: list[float] = []
-    slow: list[tuple[float, str]] = []
-    crashes: list[tuple[str, str]] = []
+        rebuild_index(build_corpus(args.size), index_dir)
+    records = []
     with PassageSearcher(index_dir) as searcher:
-        for n in range(args.queries):
-            query = _query(rng, words)
+        for n, query in enumerate(queries, 1):
             started = time.perf_counter()
+            crash = ""
             try:
                 with_suggestions(searcher, searcher.search(query))
                 outcome = "answered"
@@ -119,27 +110,54 @@ def main(argv=None) -> int:
             except QueryError:
                 outcome = "other query error"
             except Exception:  # noqa: BLE001 - counting every crash is the point
-                outcome = "crash"
-                crashes.append((query, traceback.format_exc(limit=3)))
-            took = time.perf_counter() - started
-            outcomes[outcome] += 1
-            times.append(took)
-            if took > args.slow:
-                slow.append((took, query))
-            if (n + 1) % 1000 == 0:
-                print(f"{n + 1} queries …", file=sys.stderr)
+                outcome, crash = "crash", traceback.format_exc(limit=3)
+            records.append({"query": query, "outcome": outcome, "seconds": time.perf_counter() - started, "crash": crash})
+            if n % 500 == 0:
+                print(f"{n} queries …", file=sys.stderr, flush=True)
+    return records
 
-    times.sort()
-    q = statistics.quantiles(times, n=100)
-    print(f"{args.queries} generated queries (seed {SEED}) on the {args.size} corpus, one searcher kept open")
+
+def _report(records: list[dict], args) -> None:
+    outcomes = Counter(r["outcome"] for r in records)
+    spent: Counter[str] = Counter()
+    for r in records:
+        spent[r["outcome"]] += r["seconds"]
+    times = sorted(r["seconds"] for r in records)
+    slow = sorted((r for r in records if r["seconds"] > args.slow), key=lambda r: -r["seconds"])
+    q = statistics.quantiles(times, n=100, method="inclusive")
+    print(f"{len(records)} generated queries (seed {SEED}) on the {args.size} corpus, one searcher kept open")
     for outcome in ("answered", "limit error", "deadline error", "other query error", "crash"):
-        print(f"  {outcome:<18} {outcomes[outcome]:>6}")
+        print(f"  {outcome:<18} {outcomes[outcome]:>6}   {spent[outcome]:7.1f} s in all")
     print(f"  slower than {args.slow:g} s   {len(slow):>6}")
     print(f"  latency p50 {q[49] * 1000:.0f} ms · p95 {q[94] * 1000:.0f} ms · p99 {q[98] * 1000:.0f} ms · max {times[-1] * 1000:.0f} ms")
-    for took, query in sorted(slow, reverse=True)[:20]:
-        print(f"  slow {took:.2f} s: {query[:120]!r}")
-    for query, tb in crashes[:20]:
-        print(f"  crash: {query[:120]!r}\n{tb}")
+    for r in slow[:20]:
+        print(f"  slow {r['seconds']:.2f} s ({r['outcome']}): {r['query'][:120]!r}")
+    for r in [r for r in records if r["crash"]][:20]:
+        print(f"  crash: {r['query'][:120]!r}\n{r['crash']}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--queries", type=int, default=10_000)
+    ap.add_argument("--size", default="10k", help="benchmark corpus size (see benchmarks.corpus)")
+    ap.add_argument("--slow", type=float, default=2.0, help="an answer slower than this many seconds is counted")
+    ap.add_argument("--work", type=Path, default=CACHE / "fuzz", help="where the index is built")
+    ap.add_argument("--shard", default="0/1", help="K/N: run every N-th query from the K-th (N processes share a run)")
+    ap.add_argument("--merge", type=Path, nargs="*", help="print the summary of shard files instead of running")
+    args = ap.parse_args(argv)
+    if args.merge:
+        _report([r for f in args.merge for r in json.loads(f.read_text(encoding="utf-8"))], args)
+        return 0
+    k, n = (int(x) for x in args.shard.split("/"))
+    rng = random.Random(SEED)
+    words = _vocabulary(build_corpus(args.size), rng)
+    queries = [_query(rng, words) for _ in range(args.queries)]  # the same queries whatever the sharding
+    records = _run(args, queries[k::n])
+    if n > 1:
+        out = args.work / f"shard-{k}-of-{n}.json"
+        out.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        print(f"wrote {out} (merge with --merge)", file=sys.stderr)
+    _report(records, args)
     return 0
 
 

@@ -73,6 +73,8 @@ MAX_SCANNED = Limit(10_000, "ARSEARCH_MAX_SCANNED", "index words read to expand 
 MAX_EXPANDING_WORDS = Limit(4, "ARSEARCH_MAX_EXPANDING_WORDS", "prefix and fuzzy words in a query")
 #: Seconds one search may take (parse, expansion, scoring, snippets) before it stops with a message.
 QUERY_DEADLINE = Limit(1.5, "ARSEARCH_QUERY_DEADLINE", "seconds one search may take")
+#: Seconds the did-you-mean pass may add after a search that found little (its trial searches share them).
+SUGGEST_DEADLINE = Limit(0.4, "ARSEARCH_SUGGEST_DEADLINE", "seconds the did-you-mean pass may take")
 #: Hits one page may show (--limit): each needs its passage read, highlighted and explained.
 MAX_PAGE_HITS = Limit(1_000, "ARSEARCH_MAX_PAGE_HITS", "hits on one page (--limit)")
 #: A paragraph longer than this is cut into several passages at sentence or clause boundaries.
@@ -89,6 +91,7 @@ LIMITS = {
     "scanned words": MAX_SCANNED,
     "expanding words": MAX_EXPANDING_WORDS,
     "query deadline": QUERY_DEADLINE,
+    "suggestion deadline": SUGGEST_DEADLINE,
     "page hits": MAX_PAGE_HITS,
     "passage words": MAX_PASSAGE_WORDS,
     "file size": MAX_FILE_MB,

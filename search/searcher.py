@@ -224,17 +224,19 @@ class PassageSearcher:
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
         include_inferred: bool = False,
+        deadline: Deadline | None = None,
     ) -> SearchResult:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
         ``actors`` and ``topics`` take ids, English or Arabic names in any form; several actors
         mean any of them, actors and topics together mean both. ``limit`` is clamped to the
-        settings' page size; the whole search runs under one deadline (``search.budget``).
+        settings' page size; the whole search runs under one deadline (``search.budget``), a new
+        one unless ``deadline`` is given (several searches sharing one, as did-you-mean does).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
         budget = QueryBudget.from_settings()
-        deadline = Deadline(budget.deadline)
+        deadline = deadline or Deadline(budget.deadline)
         limit = min(limit, settings.MAX_PAGE_HITS.value())
         parsed = parse_query(query, budget)
         actor_ids = tuple(dict.fromkeys(self.gazetteer.resolve_actor(a) for a in (*actors, *parsed.actors)))

@@ -22,10 +22,12 @@ import unicodedata
 import weakref
 from dataclasses import dataclass, replace
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import QueryError
 from arsearch.indexer.folding import WORD_RE, fold
 from arsearch.indexer.stemming import strip_prefix
 from arsearch.search import parser as qp
+from arsearch.search.budget import Deadline
 from arsearch.search.expansion import index_words
 from arsearch.search.results import SearchResult, Suggestion
 from whoosh import query as wq
@@ -199,13 +201,15 @@ def suggest_queries(searcher, result: SearchResult, include_inferred: bool = Fal
         tree = qp.parse_query(result.query).tree
     except QueryError:
         return ()
+    # Every trial search shares one short deadline: past it, the trials left find nothing.
+    deadline = Deadline(settings.SUGGEST_DEADLINE.value())
 
     def run(query: str) -> tuple[int, tuple[str, ...]]:
         """How many passages a query finds, and which ones rank first (to drop equivalent queries)."""
         try:
             found = searcher.search(
                 query, actors=result.actors, topics=result.topics, limit=SAME_RESULTS,
-                include_inferred=include_inferred,
+                include_inferred=include_inferred, deadline=deadline,
             )
         except QueryError:
             return 0, ()
@@ -216,7 +220,7 @@ def suggest_queries(searcher, result: SearchResult, include_inferred: bool = Fal
         if searcher.words.analyze(typed)[1] is None:
             continue  # a stop word: never the reason nothing is found
         try:
-            alone = searcher.search(typed, limit=0).total
+            alone = searcher.search(typed, limit=0, deadline=deadline).total
         except QueryError:
             continue
         if alone == 0:
