@@ -306,9 +306,15 @@ class PassageSearcher:
         found = self.searcher.document(key=key)
         if found is None:
             raise NotFoundError(f"no passage {key} in the index; `arsearch search` shows passage ids")
-        # The article's own passages, however big ``context`` is: the work is bounded by what exists.
-        near = [f for f in self.searcher.documents(article_id=article) if abs(int(f["passage"]) - n) <= context]
-        return [self._passage(f) for f in sorted(near, key=lambda f: int(f["passage"]))]
+        # Passages are numbered 1…count; the article's document count (deleted ones included until a
+        # merge) bounds the range, so a huge ``context`` costs no more than the article's passages.
+        last = min(n + context, self.searcher.reader().doc_frequency("article_id", article))
+        out = []
+        for m in range(max(1, n - context), last + 1):
+            fields = found if m == n else self.searcher.document(key=f"{article}#{m}")
+            if fields is not None:
+                out.append(self._passage(fields))
+        return out
 
     def entity_counts(self, fieldname: str) -> list[EntityCount]:
         """Every gazetteer actor (``actors``) or topic (``topics``) with its passage counts."""
