@@ -19,6 +19,9 @@ from arsearch.indexer.errors import QueryError
 #: However high $ARSEARCH_MAX_QUERY_DEPTH is set, the parser (three frames a level) and Whoosh's
 #: query normalisation stay far below Python's recursion limit.
 HARD_MAX_DEPTH = 100
+#: However high $ARSEARCH_MAX_QUERY_WORDS is set: Whoosh's matcher tree for an AND of ~1,000
+#: distinct words overflows Python's stack (measured; 256 runs).
+HARD_MAX_WORDS = 256
 
 
 class QueryLimitError(QueryError):
@@ -45,7 +48,7 @@ class QueryBudget:
     def from_settings(cls) -> "QueryBudget":
         return cls(
             max_chars=settings.MAX_QUERY_CHARS.value(),
-            max_words=settings.MAX_QUERY_WORDS.value(),
+            max_words=min(settings.MAX_QUERY_WORDS.value(), HARD_MAX_WORDS),
             max_depth=min(settings.MAX_QUERY_DEPTH.value(), HARD_MAX_DEPTH),
             max_expansions=settings.MAX_EXPANSIONS.value(),
             max_scanned=settings.MAX_SCANNED.value(),
