@@ -74,6 +74,8 @@ def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str
             lines.append("   " + dim(" · ".join(tags)))
         lines.append("")
     lines.append(format_summary(result))
+    if explain:
+        lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
 
 

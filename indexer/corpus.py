@@ -5,7 +5,12 @@ appeared first on SOURCE.", "Posted from …", "Read more", "Note: Only a member
 a comment."). It gives the article its title and source and is never a passage.
 
 A file that cannot be read (not UTF-8, binary, empty) is skipped with a warning that names it; the
-rest of the corpus is indexed.
+rest of the corpus is indexed. So is a file over the size limit (``settings.MAX_FILE_MB``).
+
+A paragraph longer than ``settings.MAX_PASSAGE_WORDS`` words is cut into several passages at
+sentence ends (. ؟ ? ! ؛), else at clause commas (، ,), else between words: one passage stays small
+enough to analyze, highlight and show, whatever the input. Passages are numbered in reading order,
+so the pieces of a long paragraph are consecutive numbers.
 """
 
 import hashlib
@@ -16,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import CorpusError
 
 #: File kinds the reader understands; anything else is counted as skipped.
@@ -86,6 +92,53 @@ class ReadReport:
     unread: list[str] = field(default_factory=list)
 
 
+#: Where a long paragraph may be cut, best first: after a sentence end, then after a clause comma.
+_SENTENCE_END_RE = re.compile(r"(?<=[.؟?!؛])\s+")
+_CLAUSE_END_RE = re.compile(r"(?<=[،,])\s+")
+#: Characters per word allowed before a passage is cut by characters (a text without spaces).
+_CHARS_PER_WORD = 16
+
+
+def cut_paragraph(text: str, max_words: int | None = None) -> list[str]:
+    """A paragraph as passages of at most ``max_words`` words, cut at the best boundary available.
+
+    Sentences are packed greedily into passages; a sentence too long on its own is cut at its
+    clause commas, a clause too long between words, and a run of letters with no space at all
+    every ``max_words × 16`` characters. Linear in the paragraph; no text is lost or reordered.
+    """
+    max_words = max_words or settings.MAX_PASSAGE_WORDS.value()
+    max_chars = max_words * _CHARS_PER_WORD
+    if len(text) <= max_words * 2 or (len(text.split()) <= max_words and len(text) <= max_chars):
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    words = chars = 0
+    for sentence in _SENTENCE_END_RE.split(text):
+        for clause in _fitting(sentence, _CLAUSE_END_RE, max_words, max_chars):
+            for chunk in _fitting(clause, None, max_words, max_chars):
+                n = len(chunk.split())
+                if current and (words + n > max_words or chars + len(chunk) + 1 > max_chars):
+                    pieces.append(" ".join(current))
+                    current, words, chars = [], 0, 0
+                current.append(chunk)
+                words += n
+                chars += len(chunk) + 1
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _fitting(text: str, boundary: re.Pattern | None, max_words: int, max_chars: int) -> list[str]:
+    """``text`` whole if it fits, else cut at ``boundary`` (or, with None, by words, then characters)."""
+    if len(text.split()) <= max_words and len(text) <= max_chars:
+        return [text]
+    if boundary is not None:
+        return boundary.split(text)
+    words = text.split()
+    chunks = [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+    return [c[i : i + max_chars] for c in chunks for i in range(0, len(c), max_chars)]
+
+
 def is_boilerplate(line: str) -> bool:
     return not _BOILERPLATE_RE.sub("", line).strip()
 
@@ -123,7 +176,7 @@ def split_paragraphs(text: str) -> tuple[list[str], str, str]:
             block = block[: cut.start()].strip()
         if block:
             paragraphs.append(block)
-    return paragraphs, title, source
+    return [piece for paragraph in paragraphs for piece in cut_paragraph(paragraph)], title, source
 
 
 #: Byte-order marks of UTF-16 and UTF-32 text (Windows editors save "Unicode" as UTF-16 LE).
@@ -214,6 +267,17 @@ def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> I
         )
 
 
+def _check_size(path: Path, name: str) -> None:
+    """A file over the size limit is skipped before it is read (it would be read whole into memory)."""
+    limit = settings.MAX_FILE_MB.value()
+    size = path.stat().st_size
+    if size > limit * 1024 * 1024:
+        raise ValueError(
+            f"{name}: {size / 1024 / 1024:.0f} MB, over the {limit} MB limit for one file "
+            f"(${settings.MAX_FILE_MB.env}), skipped; split it into smaller files or raise the limit"
+        )
+
+
 def corpus_files(source: Path, unread: list[str] | None = None) -> list[Path]:
     """Every file under the corpus folder, in a stable order (hidden files and folders left out).
 
@@ -272,6 +336,7 @@ def read_articles(
             continue
         article_id = name.rsplit(".", 1)[0]
         try:
+            _check_size(path, name)
             if path.suffix.lower() == ".txt":
                 articles = list(_read_txt(path, article_id, name))
             else:

@@ -35,3 +35,64 @@ def lock_timeout(given: float | None = None) -> float:
         return LOCK_TIMEOUT
 #: Memory Whoosh may use to pool postings before it writes a run to disk.
 WRITER_LIMIT_MB = 256
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound on one query or one input, with the environment variable that changes it.
+
+    Every bound that keeps a hostile or unlucky input from running without end lives here, so the
+    parser, the searcher, the corpus reader, the CLI and the README all read the same numbers.
+    """
+
+    default: int | float
+    env: str
+    help: str
+
+    def value(self) -> int | float:
+        """$ENV when it holds a positive number, else the default."""
+        raw = os.environ.get(self.env)
+        try:
+            given = type(self.default)(raw) if raw else None
+        except ValueError:
+            given = None
+        return given if given is not None and given > 0 else self.default
+
+
+#: Query text longer than this is refused before it is parsed (the lexer and parser stay linear in it).
+MAX_QUERY_CHARS = Limit(2_000, "ARSEARCH_MAX_QUERY_CHARS", "characters in a query")
+#: Each word costs a clause of ~10 index terms; a query of hundreds of words is a pasted paragraph.
+MAX_QUERY_WORDS = Limit(32, "ARSEARCH_MAX_QUERY_WORDS", "words in a query (phrase words, prefixes and fuzzy words count)")
+#: Parentheses and NOT nested deeper than this are refused: the parser's recursion is bounded by it.
+MAX_QUERY_DEPTH = Limit(8, "ARSEARCH_MAX_QUERY_DEPTH", "nesting of parentheses and NOT")
+#: A prefix (سوري*) or fuzzy word (ماكرن~) searches at most this many index words, the most frequent.
+MAX_EXPANSIONS = Limit(64, "ARSEARCH_MAX_EXPANSIONS", "index words one prefix or fuzzy word expands to")
+#: Index words the prefix and fuzzy words of one query may read to find their expansions (~30 µs each).
+MAX_SCANNED = Limit(10_000, "ARSEARCH_MAX_SCANNED", "index words read to expand a query's prefix and fuzzy words")
+#: Prefix and fuzzy words per query: each one scans part of the vocabulary.
+MAX_EXPANDING_WORDS = Limit(4, "ARSEARCH_MAX_EXPANDING_WORDS", "prefix and fuzzy words in a query")
+#: Seconds one search may take (parse, expansion, scoring, snippets) before it stops with a message.
+QUERY_DEADLINE = Limit(1.5, "ARSEARCH_QUERY_DEADLINE", "seconds one search may take")
+#: Seconds the did-you-mean pass may add after a search that found little (its trial searches share them).
+SUGGEST_DEADLINE = Limit(0.4, "ARSEARCH_SUGGEST_DEADLINE", "seconds the did-you-mean pass may take")
+#: Hits one page may show (--limit): each needs its passage read, highlighted and explained.
+MAX_PAGE_HITS = Limit(1_000, "ARSEARCH_MAX_PAGE_HITS", "hits on one page (--limit)")
+#: A paragraph longer than this is cut into several passages at sentence or clause boundaries.
+MAX_PASSAGE_WORDS = Limit(2_000, "ARSEARCH_MAX_PASSAGE_WORDS", "words in one passage")
+#: A corpus file bigger than this (in MB) is skipped with a warning instead of read into memory.
+MAX_FILE_MB = Limit(64, "ARSEARCH_MAX_FILE_MB", "megabytes in one corpus file")
+
+#: The table the README's limits section lists, in that order.
+LIMITS = {
+    "query characters": MAX_QUERY_CHARS,
+    "query words": MAX_QUERY_WORDS,
+    "query depth": MAX_QUERY_DEPTH,
+    "expansions": MAX_EXPANSIONS,
+    "scanned words": MAX_SCANNED,
+    "expanding words": MAX_EXPANDING_WORDS,
+    "query deadline": QUERY_DEADLINE,
+    "suggestion deadline": SUGGEST_DEADLINE,
+    "page hits": MAX_PAGE_HITS,
+    "passage words": MAX_PASSAGE_WORDS,
+    "file size": MAX_FILE_MB,
+}

@@ -25,6 +25,8 @@ from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.loanwords import loanword_stems
 from arsearch.indexer.stemming import canonical_name, light10, protected_lookup, strip_prefix
 from arsearch.search import parser as qp
+from arsearch.search.budget import Deadline, QueryBudget
+from arsearch.search.expansion import ExpandedTerms, Expander, Expansion
 from whoosh import query as wq
 
 #: Weight of an exact-form match relative to a stem match (both add up when a word matches both).
@@ -64,8 +66,13 @@ class WordPlan:
     spelled: set[str] = field(default_factory=set)  # stems of a transliterated word's other spellings
     related: set[str] = field(default_factory=set)  # a country's adjectives, or an adjective's country
     phrase: list[set[str]] = field(default_factory=list)  # a quoted phrase: forms per position
-    pending: wq.Query | None = None  # a prefix or fuzzy term, expanded against the index
     kind: str = "word"  # word, phrase, prefix or fuzzy
+    expansions: tuple = ()  # prefix and fuzzy: per field, the index words kept and how many matched
+
+    @property
+    def cut(self) -> bool:
+        """Whether a prefix or fuzzy word matched more index words than the budget let it search."""
+        return any(e.cut for e in self.expansions)
 
 
 @dataclass
@@ -75,25 +82,7 @@ class MatchPlan:
     exact: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: list[list[set[str]]] = field(default_factory=list)
-    expandable: list[wq.Query] = field(default_factory=list)  # prefix and fuzzy: expanded per reader
     words: list[WordPlan] = field(default_factory=list)  # the same, per query word, in query order
-
-    def expand(self, reader) -> None:
-        for q in self.expandable:
-            owners = [w for w in self.words if w.pending is q]
-            for fieldname, btext in q.existing_terms(reader, expand=True):
-                term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
-                if fieldname == "exact":
-                    self.exact.add(term)
-                    for w in owners:
-                        w.exact.add(term)
-                elif fieldname == "text":
-                    self.stems.add(term)
-                    for w in owners:
-                        w.stems.add(term)
-            for w in owners:
-                w.pending = None
-        self.expandable = []
 
 
 def phrase_starts(tokens, phrase: list[set[str]]):
@@ -126,11 +115,15 @@ class QueryCompiler:
         self._nationality = gazetteer.nationality_links()
         self._names = gazetteer.name_phrases()
 
-    def compile(self, tree) -> CompiledQuery:
+    def compile(self, tree, reader=None, budget: QueryBudget | None = None, deadline: Deadline | None = None) -> CompiledQuery:
+        """The Whoosh query for a parsed tree; prefix and fuzzy words are expanded against ``reader``
+        within ``budget`` (see ``search.expansion``)."""
+        budget = budget or QueryBudget.from_settings()
+        run = Expander(reader, budget, deadline or Deadline(budget.deadline))
         plan = MatchPlan()
         dropped: list[str] = []
         title_terms: list[wq.Query] = []
-        query = self._node(tree, plan, dropped, title_terms, positive=True) if tree is not None else None
+        query = self._node(tree, plan, dropped, title_terms, positive=True, run=run) if tree is not None else None
         if tree is not None and query is None:
             shown = " ".join(dropped) or "the query"
             raise QueryError(
@@ -142,10 +135,10 @@ class QueryCompiler:
         return CompiledQuery(query, title, plan, dropped)
 
     # --- tree nodes ------------------------------------------------------------------------------
-    def _node(self, node, plan, dropped, titles, positive):
+    def _node(self, node, plan, dropped, titles, positive, run=None):
         if isinstance(node, qp.And) or isinstance(node, qp.Or):
             nodes = self._name_runs(node.nodes) if type(node) is qp.And else node.nodes
-            parts = [self._node(n, plan, dropped, titles, positive) for n in nodes]
+            parts = [self._node(n, plan, dropped, titles, positive, run) for n in nodes]
             parts = [p for p in parts if p is not None]
             if not parts:
                 return None
@@ -157,7 +150,7 @@ class QueryCompiler:
                 parts.insert(0, wq.Every())
             return wq.And(parts)
         if isinstance(node, qp.Not):
-            inner = self._node(node.node, MatchPlan(), dropped, [], positive=False)
+            inner = self._node(node.node, MatchPlan(), dropped, [], positive=False, run=run)
             return wq.Not(inner) if inner is not None else None
         if isinstance(node, qp.Word):
             return self._word(node.text, plan, dropped, titles, positive)
@@ -167,24 +160,33 @@ class QueryCompiler:
             prefix = fold(node.text)
             if not prefix:
                 return None
-            q = wq.Prefix("exact", prefix)
-            plan.expandable.append(q)
-            plan.words.append(WordPlan(node.text + "*", prefix, pending=q, kind="prefix"))
-            return q
+            typed = node.text + "*"
+            found = [run.prefix("exact", prefix, typed)]
+            return self._expanded(WordPlan(typed, prefix, kind="prefix"), found, plan)
         if isinstance(node, qp.Fuzzy):
             term = fold(node.text)
             if not term:
                 return None
             # On the exact forms and on the stems: ماكرن~ reaches ماكرون, and through the stem, وماكرون.
             stemmed = self.words.analyze(node.text)[1] or term
-            q = wq.Or([
-                wq.FuzzyTerm("exact", term, maxdist=node.distance, prefixlength=1),
-                wq.FuzzyTerm("text", stemmed, maxdist=node.distance, prefixlength=1),
-            ])
-            plan.expandable.append(q)
-            plan.words.append(WordPlan(f"{node.text}~{node.distance}", term, pending=q, kind="fuzzy"))
-            return q
+            typed = f"{node.text}~{node.distance}"
+            found = [run.fuzzy("exact", term, node.distance, typed), run.fuzzy("text", stemmed, node.distance, typed)]
+            return self._expanded(WordPlan(typed, term, kind="fuzzy"), found, plan)
         raise TypeError(f"unknown query node {node!r}")
+
+    def _expanded(self, word: WordPlan, found: list[Expansion], plan: MatchPlan) -> wq.Query:
+        word.expansions = tuple(found)
+        for expansion in found:
+            forms = set(expansion.words)
+            if expansion.fieldname == "exact":
+                word.exact |= forms
+                plan.exact |= forms
+            else:
+                word.stems |= forms
+                plan.stems |= forms
+        plan.words.append(word)
+        parts = [ExpandedTerms(e.fieldname, e.words) for e in found]
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def _word(self, text, plan, dropped, titles, positive):
         """A typed token may hold several words (الروسي-الفرنسي): all of them are required."""

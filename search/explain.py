@@ -12,9 +12,10 @@ from arsearch.search.compiler import MatchPlan, WordPlan, phrase_starts
 from arsearch.search.results import MatchedForm, MatchedWord
 
 
-def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan) -> tuple[MatchedWord, ...]:
-    """Per positive query word (in query order), the distinct passage words it matched."""
-    tokens = words.words(text)
+def explain_match(text: str, words: WordAnalyzer, plan: MatchPlan, tokens=None) -> tuple[MatchedWord, ...]:
+    """Per positive query word (in query order), the distinct passage words it matched; ``tokens``
+    (the passage's analyzed words) when already at hand."""
+    tokens = words.words(text) if tokens is None else tokens
     out = []
     for word_plan in plan.words:
         found: dict[str, str] = {}  # passage word as written -> how; insertion order is reading order

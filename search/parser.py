@@ -9,13 +9,18 @@ Syntax (documented in the README):
 * ``actor:putin`` / ``topic:korea`` filters, anywhere in the query (``actor:"فلاديمير بوتين"``)
 
 An unbalanced quote or parenthesis, a dangling operator or an empty query is a ``QueryError`` with a
-message that says what to fix — never a traceback.
+message that says what to fix — never a traceback. So is a query over its budget (``search.budget``):
+too long, too many words, too many prefix/fuzzy words, or nested too deep. The checks run on the
+tokens before parsing, and the depth check bounds the parser's recursion (three frames a level).
 """
 
 import re
 from dataclasses import dataclass, field
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import QueryError
+from arsearch.indexer.folding import WORD_RE
+from arsearch.search.budget import QueryBudget, over_limit
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,52 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def _term(text: str):
+    """A bare token as a query node: a prefix, a fuzzy word or a word (the lexer's budget uses it too)."""
+    if text.endswith("*") and len(text.rstrip("*")) >= 1:
+        return Prefix(text.rstrip("*"))
+    fuzzy = _FUZZY_RE.match(text)
+    if fuzzy:
+        return Fuzzy(fuzzy.group("text"), int(fuzzy.group("dist") or 1))
+    return Word(text)
+
+
+def _check_budget(tokens: list[tuple[str, str]], budget: QueryBudget) -> None:
+    """Words and prefix/fuzzy words per query, counted on the tokens (filters and operators are free)."""
+    words = expanding = 0
+    for kind, value in tokens:
+        if kind == "phrase":
+            words += len(WORD_RE.findall(value))
+        elif kind == "word":
+            words += len(WORD_RE.findall(value))
+            expanding += not isinstance(_term(value), Word)
+    if words > budget.max_words:
+        raise over_limit(
+            "words", words, settings.MAX_QUERY_WORDS, budget.max_words,
+            "keep the few words that matter most (the rarest find the passage), or quote a phrase",
+        )
+    if expanding > budget.max_expanding:
+        raise over_limit(
+            "prefix or fuzzy words (* or ~)", expanding, settings.MAX_EXPANDING_WORDS, budget.max_expanding,
+            "write the other words in full",
+        )
+
+
 class _Parser:
-    def __init__(self, tokens):
+    def __init__(self, tokens, max_depth: int):
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
+        self.max_depth = max_depth
+
+    def nest(self) -> None:
+        """One more level of parentheses or NOT; past the limit the query is refused, not recursed into."""
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise over_limit(
+                "levels of parentheses or NOT", f"more than {self.max_depth}", settings.MAX_QUERY_DEPTH, self.max_depth,
+                "remove parentheses that group a single alternative, and double negations",
+            )
 
     def peek(self):
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -125,6 +172,7 @@ class _Parser:
             if self.peek() in (None, "rparen", "OR", "AND"):
                 raise QueryError("OR needs a word on both sides")
             nodes.append(self.parse_and())
+        nodes = list(dict.fromkeys(nodes))  # a word repeated is the same condition: one clause
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def parse_and(self):
@@ -138,6 +186,7 @@ class _Parser:
             nodes.append(self.parse_unary())
         if not nodes:
             raise QueryError("an OR or parenthesis has nothing on one side; add a word")
+        nodes = list(dict.fromkeys(nodes))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def parse_unary(self):
@@ -146,30 +195,40 @@ class _Parser:
             self.take()
             if self.peek() in (None, "rparen", "OR", "AND", "NOT", "neg"):
                 raise QueryError("NOT (or -) must be followed by a word, a phrase or a group")
-            return Not(self.parse_unary())
+            self.nest()
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         if kind == "lparen":
             self.take()
             if self.peek() == "rparen":
                 raise QueryError("empty parentheses in the query")
+            self.nest()
             node = self.parse_or()
             if self.peek() != "rparen":
                 raise QueryError("the query has an unbalanced parenthesis: a ( is never closed")
             self.take()
+            self.depth -= 1
             return node
         _, text = self.take()
         if kind == "phrase":
             return Phrase(text)
-        if text.endswith("*") and len(text.rstrip("*")) >= 1:
-            return Prefix(text.rstrip("*"))
-        fuzzy = _FUZZY_RE.match(text)
-        if fuzzy:
-            return Fuzzy(fuzzy.group("text"), int(fuzzy.group("dist") or 1))
-        return Word(text)
+        return _term(text)
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse query text; filters are lifted out of the tree wherever they stand."""
-    tokens = _lex(text or "")
+def parse_query(text: str, budget: QueryBudget | None = None) -> ParsedQuery:
+    """Parse query text; filters are lifted out of the tree wherever they stand.
+
+    ``budget`` defaults to the settings table's limits.
+    """
+    budget = budget or QueryBudget.from_settings()
+    text = text or ""
+    if len(text) > budget.max_chars:
+        raise over_limit(
+            "characters", len(text), settings.MAX_QUERY_CHARS, budget.max_chars,
+            "search for a few words of it, or quote its most telling phrase",
+        )
+    tokens = _lex(text)
     parsed = ParsedQuery(None)
     rest = []
     for kind, value in tokens:
@@ -181,7 +240,8 @@ def parse_query(text: str) -> ParsedQuery:
             rest.append((kind, value))
     if not rest:
         return parsed
-    parser = _Parser(rest)
+    _check_budget(rest, budget)
+    parser = _Parser(rest, budget.max_depth)
     tree = parser.parse_or()
     if parser.peek() == "rparen":
         raise QueryError("the query has an unbalanced parenthesis: a ) has no matching (")

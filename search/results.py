@@ -123,6 +123,7 @@ class SearchResult:
     topics: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()  # stop words left out of the query
     suggestions: tuple[Suggestion, ...] = ()  # filled by search.suggest when little is found
+    notes: tuple[str, ...] = ()  # prefix/fuzzy words whose expansions were cut to the budget
 
     def to_json(self, explain: bool = False) -> dict:
         data = {
@@ -134,6 +135,8 @@ class SearchResult:
                 "discovered": list(self.facets.discovered),
             },
         }
+        if explain and self.notes:
+            data["notes"] = list(self.notes)
         if self.suggestions:
             data["suggestions"] = [{"query": s.query, "total": s.total} for s in self.suggestions]
         return data

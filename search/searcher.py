@@ -9,14 +9,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
+from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
-from whoosh import collectors
+from whoosh import collectors, matching
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -51,15 +53,91 @@ class IndexStats:
 
 class _AllMatchesTop(collectors.TopCollector):
     """The top hits, and the set of every document scored on the way (with quality skipping off,
-    that is every match)."""
+    that is every match); the query's deadline is checked once per match."""
+
+    def __init__(self, deadline: Deadline, **kwargs):
+        super().__init__(**kwargs)
+        self.deadline = deadline
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.matched: set[int] = set()
 
     def _collect(self, global_docnum, score):
+        self.deadline.check()
         self.matched.add(global_docnum)
         return super()._collect(global_docnum, score)
+
+
+class _CheckedMatcher(matching.WrappingMatcher):
+    """A leaf matcher that checks the deadline at every posting it moves to: Whoosh's intersections
+    can walk long posting lists (building a matcher, skipping to a common document) without
+    collecting anything, so the collector alone would not notice the time going."""
+
+    def __init__(self, child, deadline: Deadline, boost=1.0):
+        super().__init__(child, boost)
+        self.deadline = deadline
+
+    def copy(self):
+        return _CheckedMatcher(self.child.copy(), self.deadline, self.boost)
+
+    def _replacement(self, newchild):
+        return _CheckedMatcher(newchild, self.deadline, self.boost)
+
+    def next(self):
+        self.deadline.check()
+        return self.child.next()
+
+    def skip_to(self, id):
+        self.deadline.check()
+        return self.child.skip_to(id)
+
+    def all_ids(self):
+        for docnum in self.child.all_ids():
+            self.deadline.check()
+            yield docnum
+
+
+class _Checked(wq.WrappingQuery):
+    def __init__(self, child, deadline: Deadline):
+        super().__init__(child)
+        self.deadline = deadline
+
+    def _rewrap(self, child):
+        return _Checked(child, self.deadline)
+
+    def matcher(self, searcher, context=None):
+        return _CheckedMatcher(self.child.matcher(searcher, context), self.deadline)
+
+
+def with_deadline(q: wq.Query, deadline: Deadline) -> wq.Query:
+    """The query with each leaf's matcher checking the deadline (Whoosh executor only)."""
+    if q.is_leaf():
+        return _Checked(q, deadline)
+    return q.apply(lambda child: with_deadline(child, deadline))
+
+
+def _all_docs(searcher, q, deadline: Deadline) -> list[int]:
+    """Every document matching ``q``, in index order, within the deadline."""
+    docs = []
+    for docnum in searcher.docs_for_query(q):
+        deadline.check()
+        docs.append(docnum)
+    return docs
+
+
+def expansion_notes(plan) -> tuple[str, ...]:
+    """One line per prefix or fuzzy word whose expansions were cut to the budget (for --explain)."""
+    notes = []
+    for word in plan.words:
+        if word.cut:
+            kept = max(len(e.words) for e in word.expansions)
+            matched = max(e.matched for e in word.expansions)
+            notes.append(
+                f"{word.typed}: searched the {kept} most frequent of the {matched} index words it matches "
+                f"(${settings.MAX_EXPANSIONS.env}); add letters to narrow it"
+            )
+    return tuple(notes)
 
 
 def _split(value) -> tuple[str, ...]:
@@ -126,11 +204,12 @@ class PassageSearcher:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _facets(self, matched: set[int]) -> Facets:
+    def _facets(self, matched: set[int], deadline: Deadline) -> Facets:
         counts = {}
         for fieldname in FACET_FIELDS:
             counter = Counter()
             for term in self._terms(fieldname):
+                deadline.check()
                 n = len(matched & self._docs(fieldname, term)) if matched else 0
                 if n:
                     counter[term] = n
@@ -147,33 +226,38 @@ class PassageSearcher:
         limit: int = DEFAULT_LIMIT,
         offset: int = 0,
         include_inferred: bool = False,
+        deadline: Deadline | None = None,
     ) -> SearchResult:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
         ``actors`` and ``topics`` take ids, English or Arabic names in any form; several actors
-        mean any of them, actors and topics together mean both.
+        mean any of them, actors and topics together mean both. ``limit`` is clamped to the
+        settings' page size; the whole search runs under one deadline (``search.budget``), a new
+        one unless ``deadline`` is given (several searches sharing one, as did-you-mean does).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
-        parsed = parse_query(query)
+        budget = QueryBudget.from_settings()
+        deadline = deadline or Deadline(budget.deadline)
+        limit = min(limit, settings.MAX_PAGE_HITS.value())
+        parsed = parse_query(query, budget)
         actor_ids = tuple(dict.fromkeys(self.resolve_actor(a) for a in (*actors, *parsed.actors)))
         topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
         if parsed.tree is None and not actor_ids and not topic_ids:
             raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
-        compiled = self.compiler.compile(parsed.tree)
-        flt = self._filter(actor_ids, topic_ids, include_inferred)
         reader = self.searcher.reader()
-        compiled.plan.expand(reader)
+        compiled = self.compiler.compile(parsed.tree, reader, budget, deadline)
+        flt = self._filter(actor_ids, topic_ids, include_inferred)
 
         if compiled.query is None:
-            matched_sorted = sorted(self.searcher.docs_for_query(flt))
+            matched_sorted = sorted(_all_docs(self.searcher, flt, deadline))
             matched = set(matched_sorted)
             page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
         else:
             page = []
             if not limit:
                 both = compiled.query if flt is None else wq.And([compiled.query, flt])
-                matched = set(self.searcher.docs_for_query(both))
+                matched = set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
             else:
                 # Title words add to the score but never make a passage match: AndMaybe scores the
                 # content query plus the title where it also matches. Whoosh's matcher replacement
@@ -184,17 +268,21 @@ class PassageSearcher:
                 scored = compiled.query
                 if compiled.title is not None:
                     scored = wq.AndMaybe(compiled.query, compiled.title)
-                top = _AllMatchesTop(limit=offset + limit, usequality=False, replace=0)
+                # Never more than the index holds: a huge --offset must not size the heap.
+                wanted = max(1, min(offset + limit, reader.doc_count_all()))
+                top = _AllMatchesTop(deadline, limit=wanted, usequality=False, replace=0)
                 collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
-                self.searcher.search_with_collector(scored, collector)
+                self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
                 matched = top.matched
                 page = [(hit.docnum, hit.score) for hit in collector.results()][offset:]
 
         hits = []
         for rank, (docnum, score) in enumerate(page, offset + 1):
+            deadline.check_now()
             passage = self._passage(self.searcher.stored_fields(docnum))
-            spans = highlight_spans(passage.text, self.words, compiled.plan)
-            matches = explain_match(passage.text, self.words, compiled.plan)
+            tokens = self.words.words(passage.text)  # analyzed once for the marks and the explanation
+            spans = highlight_spans(passage.text, self.words, compiled.plan, tokens)
+            matches = explain_match(passage.text, self.words, compiled.plan, tokens)
             hits.append(
                 Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches)
             )
@@ -202,12 +290,13 @@ class PassageSearcher:
             query=query,
             total=len(matched),
             hits=tuple(hits),
-            facets=self._facets(matched),
+            facets=self._facets(matched, deadline),
             offset=offset,
             limit=limit,
             actors=actor_ids,
             topics=topic_ids,
             dropped=tuple(compiled.dropped),
+            notes=expansion_notes(compiled.plan),
         )
 
     def resolve_actor(self, value: str) -> str:
@@ -229,8 +318,11 @@ class PassageSearcher:
         found = self.searcher.document(key=key)
         if found is None:
             raise NotFoundError(f"no passage {key} in the index; `arsearch search` shows passage ids")
+        # Passages are numbered 1…count; the article's document count (deleted ones included until a
+        # merge) bounds the range, so a huge ``context`` costs no more than the article's passages.
+        last = min(n + context, self.searcher.reader().doc_frequency("article_id", article))
         out = []
-        for m in range(max(1, n - context), n + context + 1):
+        for m in range(max(1, n - context), last + 1):
             fields = found if m == n else self.searcher.document(key=f"{article}#{m}")
             if fields is not None:
                 out.append(self._passage(fields))

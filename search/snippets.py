@@ -6,6 +6,8 @@ when it is part of a run that matches a quoted phrase. Marks are word spans, so 
 punctuation are never marked.
 """
 
+from bisect import bisect_left, bisect_right
+
 from arsearch.indexer.analysis import WordAnalyzer
 from arsearch.search.compiler import MatchPlan, phrase_starts
 from arsearch.search.results import Snippet
@@ -14,8 +16,9 @@ from arsearch.search.results import Snippet
 SNIPPET_CHARS = 280
 
 
-def highlight_spans(text: str, words: WordAnalyzer, plan: MatchPlan) -> list[tuple[int, int]]:
-    tokens = words.words(text)
+def highlight_spans(text: str, words: WordAnalyzer, plan: MatchPlan, tokens=None) -> list[tuple[int, int]]:
+    """Spans of the matched words; ``tokens`` (the passage's analyzed words) when already at hand."""
+    tokens = words.words(text) if tokens is None else tokens
     marked = [
         (t.exact in plan.exact) or (t.stem is not None and t.stem in plan.stems) for t in tokens
     ]
@@ -34,13 +37,20 @@ def highlight_spans(text: str, words: WordAnalyzer, plan: MatchPlan) -> list[tup
 
 
 def make_snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> Snippet:
-    """The window of ``size`` characters holding the most marks, cut at word boundaries."""
+    """The window of ``size`` characters holding the most marks, cut at word boundaries.
+
+    Windows start a quarter of ``size`` before each mark; the marks inside one are counted by
+    bisection (spans are sorted and disjoint), so a passage with thousands of marks costs
+    O(marks · log marks), and the fragment itself O(size).
+    """
     if len(text) <= size:
         return Snippet(text, 0, tuple(spans))
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
     best_start, best_count = 0, -1
-    for start, _ in spans or [(0, 0)]:
+    for start in starts or [0]:
         begin = max(0, start - size // 4)
-        count = sum(1 for s, e in spans if s >= begin and e <= begin + size)
+        count = bisect_right(ends, begin + size) - bisect_left(starts, begin)
         if count > best_count:
             best_start, best_count = begin, count
     begin = best_start
@@ -54,5 +64,5 @@ def make_snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CH
         space = text.rfind(" ", begin, end)
         end = space if space > end - 30 else end
     fragment = text[begin:end]
-    inner = tuple((s - begin, e - begin) for s, e in spans if s >= begin and e <= end)
+    inner = tuple((s - begin, e - begin) for s, e in spans[bisect_left(starts, begin) : bisect_right(ends, end)])
     return Snippet(fragment, begin, inner, cut_before=begin > 0, cut_after=end < len(text))

@@ -22,10 +22,13 @@ import unicodedata
 import weakref
 from dataclasses import dataclass, replace
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import QueryError
 from arsearch.indexer.folding import WORD_RE, fold
 from arsearch.indexer.stemming import strip_prefix
 from arsearch.search import parser as qp
+from arsearch.search.budget import Deadline
+from arsearch.search.expansion import index_words
 from arsearch.search.results import SearchResult, Suggestion
 from whoosh import query as wq
 
@@ -91,7 +94,7 @@ def _indel(letter: str) -> float:
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    by_length: dict[int, list[tuple[str, int]]]  # folded forms (index and gazetteer) with their passages
+    by_length: dict[int, list[str]]  # folded forms (index and gazetteer)
     names: dict[str, str]  # folded single name word -> as the gazetteer writes it
     english: dict[str, str]  # lowercased English name word -> Arabic name
 
@@ -108,11 +111,7 @@ _VOCABULARIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def _vocabulary(searcher) -> _Vocabulary:
     vocab = _VOCABULARIES.get(searcher)
     if vocab is None:
-        reader = searcher.searcher.reader()
-        forms: dict[str, int] = {}
-        for term in reader.lexicon("exact"):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            forms[text] = reader.doc_frequency("exact", text)
+        forms = index_words(searcher.searcher.reader(), "exact")
         names: dict[str, str] = {}
         english: dict[str, str] = {}
         for actor in searcher.gazetteer.actors.values():
@@ -125,11 +124,10 @@ def _vocabulary(searcher) -> _Vocabulary:
                 for word in re.findall(r"[A-Za-z]+", name):
                     if len(word) >= 3 and short:
                         english.setdefault(word.lower(), short)
-        for name in names:
-            forms.setdefault(name, 0)
-        by_length: dict[int, list[tuple[str, int]]] = {}
-        for form, df in forms.items():
-            by_length.setdefault(len(form), []).append((form, df))
+        forms.update(names)
+        by_length: dict[int, list[str]] = {}
+        for form in sorted(forms):
+            by_length.setdefault(len(form), []).append(form)
         vocab = _Vocabulary(by_length, names, english)
         _VOCABULARIES[searcher] = vocab
     return vocab
@@ -152,11 +150,12 @@ def _candidates(searcher, typed: str) -> list[tuple[float, int, str]]:
     # Keyed by stem: forms that only differ by a clitic or a suffix find the same passages.
     found: dict[str, tuple[float, int, int, str, str]] = {}
     for base, lead in ((folded, ""), (rest, prefix)) if prefix else ((folded, ""),):
-        for form, df in vocab.near(base, limit):
+        for form in vocab.near(base, limit):
             if not _same_start(base, form):
                 continue
             cost = weighted_distance(base, form, limit)
             if 0 < cost <= limit:
+                df = searcher.searcher.reader().doc_frequency("exact", form)  # only for the few near forms
                 stem = searcher.words.analyze(lead + form)[1] or lead + form
                 entry = (cost, -df, len(lead + form), lead, form)
                 found[stem] = min(found.get(stem, entry), entry)
@@ -202,13 +201,15 @@ def suggest_queries(searcher, result: SearchResult, include_inferred: bool = Fal
         tree = qp.parse_query(result.query).tree
     except QueryError:
         return ()
+    # Every trial search shares one short deadline: past it, the trials left find nothing.
+    deadline = Deadline(settings.SUGGEST_DEADLINE.value())
 
     def run(query: str) -> tuple[int, tuple[str, ...]]:
         """How many passages a query finds, and which ones rank first (to drop equivalent queries)."""
         try:
             found = searcher.search(
                 query, actors=result.actors, topics=result.topics, limit=SAME_RESULTS,
-                include_inferred=include_inferred,
+                include_inferred=include_inferred, deadline=deadline,
             )
         except QueryError:
             return 0, ()
@@ -219,7 +220,7 @@ def suggest_queries(searcher, result: SearchResult, include_inferred: bool = Fal
         if searcher.words.analyze(typed)[1] is None:
             continue  # a stop word: never the reason nothing is found
         try:
-            alone = searcher.search(typed, limit=0).total
+            alone = searcher.search(typed, limit=0, deadline=deadline).total
         except QueryError:
             continue
         if alone == 0:

@@ -1,5 +1,6 @@
 """Fixtures: the real seed article, copied into tmp folders, and indexes built from it."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ID = "000_b8da21838642536f"
 DATA = Path(__file__).resolve().parent / "data"
+
+# Results must not depend on how busy the machine is: the per-query deadlines are far off in tests,
+# except where a test sets them itself (tests/test_budget.py).
+os.environ.setdefault("ARSEARCH_QUERY_DEADLINE", "60")
+os.environ.setdefault("ARSEARCH_SUGGEST_DEADLINE", "60")
 
 
 @pytest.fixture
