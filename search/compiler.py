@@ -70,9 +70,15 @@ class MatchPlan:
     words: list[WordPlan] = field(default_factory=list)  # the same, per query word, in query order
 
     def expand(self, reader) -> None:
+        """Prefix and fuzzy terms expanded segment by segment, as Whoosh's matchers expand them: a
+        multi-segment reader's own fuzzy expansion allows transpositions a segment's does not, and
+        would mark words that never matched."""
         for q in self.expandable:
             owners = [w for w in self.words if w.pending is q]
-            for fieldname, btext in q.existing_terms(reader, expand=True):
+            found = set()
+            for leaf, _ in reader.leaf_readers():
+                found |= q.existing_terms(leaf, expand=True)
+            for fieldname, btext in sorted(found):
                 term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
                 if fieldname == "exact":
                     self.exact.add(term)

@@ -21,11 +21,12 @@ from arsearch.search import executor as ex
 from arsearch.search.postings import PostingsCache, field_lengths, read_postings
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.matching.combo import ArrayUnionMatcher
 
 from .conftest import SEEDS
 
 #: Generated queries compared in the differential test.
-QUERY_COUNT = 1200
+QUERY_COUNT = 1000
 #: Largest score difference allowed between the engines (sums may be added in another order).
 SCORE_TOLERANCE = 1e-9
 WORD_RE = re.compile(r"\w+")
@@ -60,12 +61,12 @@ def mixed_index(tmp_path_factory):
     rng = random.Random(8)
     root = tmp_path_factory.mktemp("mixed")
     corpus, index_dir = root / "corpus", root / "index"
-    _write_corpus(corpus, rng, files=3, articles=60, tag="a")
+    _write_corpus(corpus, rng, files=3, articles=40, tag="a")
     rebuild_index(corpus, index_dir)
-    _write_corpus(corpus, rng, files=1, articles=50, tag="b")  # new articles: a second segment
+    _write_corpus(corpus, rng, files=1, articles=30, tag="b")  # new articles: a second segment
     (corpus / "a1.jsonl").unlink()  # removed articles: deletions in the first
     update_index(index_dir, corpus)
-    _write_corpus(corpus, rng, files=1, articles=40, tag="a")  # a0 changed: more deletions, a third segment
+    _write_corpus(corpus, rng, files=1, articles=25, tag="a")  # a0 changed: more deletions, a third segment
     update_index(index_dir, corpus)
     return index_dir
 
@@ -80,7 +81,7 @@ def test_the_index_has_segments_and_deletions(engines):
     _, fast = engines
     segments = fast.executor.segments
     assert len(segments) >= 3
-    assert sum(int((~s.live).sum()) for s in segments) > 100
+    assert sum(int((~s.live).sum()) for s in segments) > 50
 
 
 def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
@@ -110,19 +111,20 @@ def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
         if kind < 0.7:
             w = rng.choice(vocab)
             return w[: rng.randint(2, max(2, len(w) - 1))] + "*"
-        if kind < 0.8:
+        if kind < 0.74:
+            # Fuzzy terms, fewest at two edits: Whoosh's own expansion of them is what costs most here.
             w = rng.choice([v for v in vocab if len(v) > 3])
             i = rng.randrange(len(w))
             typo = w[:i] + w[i + 1 :] if rng.random() < 0.5 else w[:i] + rng.choice("ابتسمنوي") + w[i:]
-            return typo + rng.choice(["~", "~1", "~2"])
-        if kind < 0.9 and depth < 2:
+            return typo + rng.choice(["~", "~1", "~", "~1", "~2"])
+        if kind < 0.86 and depth < 2:
             inner = f" {rng.choice(['OR', 'AND', ''])} ".join(atom(depth + 1) for _ in range(rng.randint(2, 3)))
             return f"({inner})"
         return rng.choice(["Putin", "zakharova", "Lavrov", "في", "من"])  # English names and stop words
 
     out = []
     for _ in range(QUERY_COUNT):
-        parts = [atom() for _ in range(rng.randint(1, 3))]
+        parts = [atom() for _ in range(rng.choice((1, 1, 2, 2, 3)))]
         if len(parts) > 1 and rng.random() < 0.3:
             parts.insert(rng.randrange(1, len(parts) + 1), "OR")
         if rng.random() < 0.25:
@@ -157,8 +159,12 @@ def _outcome(searcher, query, options):
         return f"QueryError: {e}"
 
 
-def test_executor_matches_whoosh_on_generated_queries(engines):
+def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
     reference, fast = engines
+    # Whoosh's array union clears a 2,048-slot buffer per Or and segment: most of the reference's
+    # time on an index this small. The part size only chunks the same sums (scores and order are
+    # unchanged), so the reference runs with smaller parts to keep this test to seconds.
+    monkeypatch.setattr(ArrayUnionMatcher.__init__, "__defaults__", (1.0, True, 256))
     queries = _queries(random.Random(1), reference)
     assert len(queries) >= 1000
     found_some = 0
@@ -214,7 +220,7 @@ def test_layout(engines):
                 if fieldname != "actors":
                     assert lengths[ids].tolist() == [reader.doc_field_length(d, fieldname) for d in ids]
                 compared += 1
-    assert compared > 100
+    assert compared > 50
 
 
 def test_postings_cache_is_bounded_and_reused(mixed_index):
@@ -233,3 +239,14 @@ def test_postings_cache_is_bounded_and_reused(mixed_index):
     for n in range(10):
         small.put(n, np.zeros(5), 40)
     assert small.size <= 100 and len(small) == 2 and small.get(9) is not None and small.get(0) is None
+
+
+def test_highlights_mark_only_what_matched_on_several_segments(engines):
+    """اصتال~1 is اتصال with two letters swapped: two edits for Whoosh's per-segment matching, one for
+    its multi-segment reader's expansion, which the highlighter used to follow."""
+    reference, fast = engines
+    for searcher in (reference, fast):
+        result = searcher.search("سورية OR اصتال~1", limit=200)
+        assert any("اتصال" in h.passage.text for h in result.hits)
+        marked = {h.passage.text[s:e] for h in result.hits for s, e in h.highlights}
+        assert not any("اتصال" in w for w in marked), marked
