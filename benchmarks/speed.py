@@ -1,21 +1,27 @@
 """The speed benchmark: arsearch against plain Whoosh and SQLite FTS5 on the same passages, same run.
 
-Not a test: it prints a table and asserts nothing. The machine it runs on is shared and noisy, so the
+Not a test: it prints tables and asserts nothing. The machine it runs on is shared and noisy, so the
 figures that matter are the ratios between engines measured in the same run, interleaved.
 
 For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined real sentences):
 
 * full rebuild throughput (passages/s) and peak memory — each build runs in a child process, so its
-  ``ru_maxrss`` is its own; index size on disk against the passages' UTF-8 text size;
-* search latency p50/p95 over a query mix drawn from the corpus with a fixed seed (rare and common
-  words, quoted phrases, two-word queries, filtered queries), top 10 with snippets (all engines) and
-  facet counts (arsearch; the peers have none), each engine's searcher opened once and kept open,
-  engines interleaved query by query;
-* cold ``arsearch search`` wall time against ``python -c "import whoosh, click"``;
+  peak is its own; index size on disk against the passages' UTF-8 text size. arsearch rebuilds on
+  both cores, the peers on one: the table says so;
+* server (warm) search latency: each searcher opened once and kept open, as ``arsearch serve`` does,
+  engines interleaved query by query — arsearch on its numpy executor, arsearch on Whoosh's own
+  collector (the executor's reference, same index), plain Whoosh and FTS5 — over a seeded query mix
+  (rare, common and the 20 heaviest words; phrases of any words and of heavy ones; two words; two
+  heavy words; a word with a filter), 50 per kind up to 100k. Warm-up queries are drawn apart and not
+  timed; p50/p95 are medians of ``--runs`` runs (3) with their min–max. Top 10 with snippets (all
+  engines) and facet counts (arsearch); the executor's top 10 and totals are checked against the
+  reference's on every query;
+* CLI (cold, one-shot) ``arsearch search`` wall time against ``python -c "import whoosh, click"``;
 * ``arsearch index`` adding one article to the index of that size.
 
     python -m benchmarks.speed                       # 10k and 100k
     python -m benchmarks.speed --sizes 10k,100k,1m   # the full run (1M takes a while)
+    python -m benchmarks.speed --sizes 10k --reuse   # search again on the indexes already built
 """
 
 import argparse

@@ -143,6 +143,7 @@ def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
         elif r < 0.34:
             parts = [f"topic:{rng.choice(topics)}"]  # filters only
         r = rng.random()
+        options["limit"] = 5  # pages of five: the snippets, the same code on both engines, cost most
         if r < 0.1:
             options["limit"] = 0
         elif r < 0.25:
