@@ -142,8 +142,10 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) 
     words = [w for w, n in df.items() if len(w) >= 3]
     rare = sorted(w for w in words if 2 <= df[w] <= 5)
     ranked = [w for w, _ in Counter({w: df[w] for w in words if len(w) >= 4}).most_common(300)]
-    heavy, common = ranked[:HEAVY_WORDS], ranked[HEAVY_WORDS:]
     with PassageSearcher(index_dir) as s:
+        # Content words only: a stop word (عليه, الذين) is left out of the query, not searched.
+        content = [w for w in ranked if s.words.analyze(w)[1] is not None]
+        heavy, common = content[:HEAVY_WORDS], ranked[HEAVY_WORDS:]
         topics = [c.ident for c in s.entity_counts("topics") if c.explicit][:5]
         actors = [c.ident for c in s.entity_counts("actors") if c.explicit][:5]
     filters = [f"topic:{t}" for t in topics] + [f"actor:{a}" for a in actors]

@@ -12,8 +12,8 @@ Whoosh's, read from its matchers:
   not and adds 1.0 (``InverseMatcher``'s weight), ``Every`` adds its boost;
 * an Or in a segment of ≤ 5,000 documents with more than two children is Whoosh's array union: the
   same sum, except under a prefix or fuzzy term's own Or, where it scores a constant 1.0;
-* prefix and fuzzy terms expand per segment (a segment's lexicon, Whoosh's own expansion), one
-  expanded term scores as a plain term;
+* prefix and fuzzy terms (and term ranges) expand per segment (a segment's lexicon, Whoosh's own
+  expansion), one expanded term scores as a plain term;
 * a phrase matches consecutive positions and scores the sum of its words' term scores;
 * the top hits are the highest scores, ties in document order (Whoosh's heap).
 
@@ -33,6 +33,10 @@ from whoosh import query as wq
 ARRAY_UNION_MAX_DOCS = 5000
 #: ... and always from this many children on.
 ARRAY_UNION_MIN_CLAUSES = 1024
+
+#: Queries that Whoosh runs as an Or of the terms they expand to in each segment (``MultiTerm.matcher``):
+#: prefix and fuzzy terms, and term ranges (string dates, for filters by range).
+EXPANDING = (wq.Prefix, wq.FuzzyTerm, wq.TermRange, wq.Variations)
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -201,7 +205,7 @@ class QueryExecutor:
             return Matches(ids, np.ones(len(ids), dtype=np.float64))
         if isinstance(q, wq.Every) and q.fieldname is None:
             return Matches(seg.live_ids, np.full(len(seg.live_ids), float(q.boost)))
-        if isinstance(q, (wq.Prefix, wq.FuzzyTerm)) and q.text:
+        if isinstance(q, EXPANDING) and not (isinstance(q, wq.Prefix) and not q.text):  # "" is Every
             words = [w for w in q._btexts(seg.reader) if w]
             if not words:
                 return _NONE
