@@ -271,7 +271,8 @@ def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
     return time.perf_counter() - t
 
 
-def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False) -> dict:
+def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False,
+               per_kind: int | None = None) -> dict:
     source = build_corpus(size)
     info = corpus_info(source)
     row = {"size": size, "passages": info["passages"], "synthetic": info["synthetic"]}
@@ -286,7 +287,8 @@ def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False
         row["build"][engine] = run_build(engine, source, indexes[engine])
         log(f"{size}: {engine} {row['build'][engine]['rate']:.0f} passages/s")
     rng = random.Random(f"{SEED}-{size}")
-    per_kind = QUERIES_PER_KIND if row["passages"] <= 100_000 else QUERIES_PER_KIND // 3
+    if per_kind is None:
+        per_kind = QUERIES_PER_KIND if row["passages"] <= 100_000 else QUERIES_PER_KIND // 3
     queries = query_mix(source, indexes["arsearch"], rng, per_kind)
     warmup = query_mix(source, indexes["arsearch"], random.Random(f"{SEED}-{size}-warmup"), WARMUP_PER_KIND)
     log(f"{size}: {len(queries)} queries × {runs} runs …")
@@ -352,17 +354,21 @@ def main(argv=None) -> None:
     ap.add_argument("--work", type=Path, default=CACHE / "speed", help="where the indexes are built")
     ap.add_argument("--runs", type=int, default=RUNS, help="interleaved latency runs per size")
     ap.add_argument("--reuse", action="store_true", help="search the indexes already in --work, no rebuild")
+    ap.add_argument("--per-kind", type=int, default=None,
+                    help=f"queries per kind (default {QUERIES_PER_KIND}, a third of that above 100k)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
 
     def log(msg):
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse) for s in args.sizes.split(",")]
+    rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse, args.per_kind)
+            for s in args.sizes.split(",")]
     head = (
         f"arsearch speed benchmark — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, `python -m benchmarks.speed --sizes {args.sizes}"
-        f"{' --reuse' if args.reuse else ''}`"
+        f"{' --reuse' if args.reuse else ''}{f' --runs {args.runs}' if args.runs != RUNS else ''}"
+        f"{f' --per-kind {args.per_kind}' if args.per_kind else ''}`"
     )
     print(head + "\n\n" + format_table(rows))
     if args.json:
