@@ -104,12 +104,15 @@ BUILDERS = {"arsearch": build_arsearch, "whoosh": build_whoosh, "fts5": build_ft
 
 # --- searching -----------------------------------------------------------------------------------
 class ArsearchEngine:
+    """arsearch as ``serve`` runs it: one searcher kept open (segments loaded, postings cache on)."""
+
     name = "arsearch"
+    engine = "numpy"
 
     def __init__(self, index_dir: Path):
         from arsearch.search import PassageSearcher
 
-        self.searcher = PassageSearcher(Path(index_dir))
+        self.searcher = PassageSearcher(Path(index_dir), engine=self.engine)
 
     def search(self, query: str, limit: int = 10) -> tuple[list[str], int]:
         from arsearch.indexer.errors import QueryError
@@ -122,6 +125,13 @@ class ArsearchEngine:
 
     def close(self):
         self.searcher.close()
+
+
+class ArsearchReferenceEngine(ArsearchEngine):
+    """The same searcher on Whoosh's own collector (``engine="whoosh"``): the executor's before."""
+
+    name = "arsearch-whoosh"
+    engine = "whoosh"
 
 
 class WhooshEngine:
@@ -182,7 +192,14 @@ class Fts5Engine:
         self.db.close()
 
 
-SEARCHERS = {"arsearch": ArsearchEngine, "whoosh": WhooshEngine, "fts5": Fts5Engine}
+SEARCHERS = {
+    "arsearch": ArsearchEngine,
+    "arsearch-whoosh": ArsearchReferenceEngine,
+    "whoosh": WhooshEngine,
+    "fts5": Fts5Engine,
+}
+#: The index each searcher reads (the reference reads arsearch's own).
+SEARCHER_INDEX = {"arsearch": "arsearch", "arsearch-whoosh": "arsearch", "whoosh": "whoosh", "fts5": "fts5"}
 
 
 def main(argv=None) -> None:

@@ -1,21 +1,27 @@
 """The speed benchmark: arsearch against plain Whoosh and SQLite FTS5 on the same passages, same run.
 
-Not a test: it prints a table and asserts nothing. The machine it runs on is shared and noisy, so the
+Not a test: it prints tables and asserts nothing. The machine it runs on is shared and noisy, so the
 figures that matter are the ratios between engines measured in the same run, interleaved.
 
 For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined real sentences):
 
 * full rebuild throughput (passages/s) and peak memory — each build runs in a child process, so its
-  ``ru_maxrss`` is its own; index size on disk against the passages' UTF-8 text size;
-* search latency p50/p95 over a query mix drawn from the corpus with a fixed seed (rare and common
-  words, quoted phrases, two-word queries, filtered queries), top 10 with snippets (all engines) and
-  facet counts (arsearch; the peers have none), each engine's searcher opened once and kept open,
-  engines interleaved query by query;
-* cold ``arsearch search`` wall time against ``python -c "import whoosh, click"``;
+  peak is its own; index size on disk against the passages' UTF-8 text size. arsearch rebuilds on
+  both cores, the peers on one: the table says so;
+* server (warm) search latency: each searcher opened once and kept open, as ``arsearch serve`` does,
+  engines interleaved query by query — arsearch on its numpy executor, arsearch on Whoosh's own
+  collector (the executor's reference, same index), plain Whoosh and FTS5 — over a seeded query mix
+  (rare, common and the 20 heaviest words; phrases of any words and of heavy ones; two words; two
+  heavy words; a word with a filter), 50 per kind up to 100k. Warm-up queries are drawn apart and not
+  timed; p50/p95 are medians of ``--runs`` runs (3) with their min–max. Top 10 with snippets (all
+  engines) and facet counts (arsearch); the executor's top 10 and totals are checked against the
+  reference's on every query;
+* CLI (cold, one-shot) ``arsearch search`` wall time against ``python -c "import whoosh, click"``;
 * ``arsearch index`` adding one article to the index of that size.
 
     python -m benchmarks.speed                       # 10k and 100k
     python -m benchmarks.speed --sizes 10k,100k,1m   # the full run (1M takes a while)
+    python -m benchmarks.speed --sizes 10k --reuse   # search again on the indexes already built
 """
 
 import argparse
@@ -34,12 +40,21 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.corpus import CACHE, build_corpus, corpus_info
-from benchmarks.engines import ENGINES, SEARCHERS
+from benchmarks.engines import ENGINES, SEARCHER_INDEX, SEARCHERS
+
+#: Searchers timed, interleaved query by query: arsearch on the numpy executor and on Whoosh's own
+#: collector (the same index), and the peers.
+SEARCH_ENGINES = ("arsearch", "arsearch-whoosh", "whoosh", "fts5")
 
 #: Query mix per size: how many of each kind (drawn with a fixed seed); a third of that above 100k.
-QUERIES_PER_KIND = 30
-KINDS = ("rare", "common", "phrase", "two words", "filtered")
-WARMUP = 10
+QUERIES_PER_KIND = 50
+KINDS = ("rare", "common", "heavy", "phrase", "heavy phrase", "two words", "heavy two words", "filtered")
+#: The most frequent words, which the "common" kind skips and the "heavy" kinds use.
+HEAVY_WORDS = 20
+#: Warm-up queries per kind, drawn apart from the measured ones and not timed.
+WARMUP_PER_KIND = 2
+#: Interleaved latency runs per size: figures are medians over them, with the min–max spread.
+RUNS = 3
 COLD_RUNS = 7
 SEED = 7
 _WORD_RE = re.compile(r"[^\W\d_][^\W_\u0640]*", re.U)
@@ -110,7 +125,11 @@ def run_build(engine: str, source: Path, out: Path) -> dict:
 
 
 def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
-    """(kind, query) pairs drawn from the corpus: words as written there, diacritics taken off."""
+    """(kind, query) pairs drawn from the corpus: words as written there, diacritics taken off.
+
+    "heavy" kinds use the corpus's 20 most frequent words of four letters or more (the ones the
+    "common" kind skips): alone, in a quoted phrase as the text has it, and two of them together.
+    """
     from arsearch.search import PassageSearcher
 
     from benchmarks.engines import passages
@@ -122,20 +141,38 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) 
         df.update({_MARKS_RE.sub("", w) for w in _WORD_RE.findall(t)})
     words = [w for w, n in df.items() if len(w) >= 3]
     rare = sorted(w for w in words if 2 <= df[w] <= 5)
-    common = [w for w, _ in Counter({w: df[w] for w in words if len(w) >= 4}).most_common(300)[20:]]
+    ranked = [w for w, _ in Counter({w: df[w] for w in words if len(w) >= 4}).most_common(300)]
     with PassageSearcher(index_dir) as s:
+        # Content words only: a stop word (عليه, الذين) is left out of the query, not searched.
+        content = [w for w in ranked if s.words.analyze(w)[1] is not None]
+        heavy, common = content[:HEAVY_WORDS], ranked[HEAVY_WORDS:]
         topics = [c.ident for c in s.entity_counts("topics") if c.explicit][:5]
         actors = [c.ident for c in s.entity_counts("actors") if c.explicit][:5]
     filters = [f"topic:{t}" for t in topics] + [f"actor:{a}" for a in actors]
+
+    def words_of(text):
+        return [w for w in (_MARKS_RE.sub("", w) for w in _WORD_RE.findall(text)) if len(w) >= 3]
+
+    def heavy_phrase():
+        for _ in range(1000):
+            t = words_of(rng.choice(sample))
+            at = [i for i, w in enumerate(t[:-1]) if w in heavy or t[i + 1] in heavy]
+            if at:
+                i = rng.choice(at)
+                return f'"{t[i]} {t[i + 1]}"'
+        return f'"{heavy[0]} {heavy[1]}"'
+
     out = []
     for _ in range(per_kind):
         out.append(("rare", rng.choice(rare)))
         out.append(("common", rng.choice(common)))
-        t = [_MARKS_RE.sub("", w) for w in _WORD_RE.findall(rng.choice(sample))]
-        t = [w for w in t if len(w) >= 3] or ["الله", "قال"]
+        out.append(("heavy", rng.choice(heavy)))
+        t = words_of(rng.choice(sample)) or ["الله", "قال"]
         i = rng.randrange(max(1, len(t) - 1))
         out.append(("phrase", f'"{" ".join(t[i:i + 2])}"'))
+        out.append(("heavy phrase", heavy_phrase()))
         out.append(("two words", " ".join(rng.sample(t, 2)) if len(t) >= 2 else t[0]))
+        out.append(("heavy two words", " ".join(rng.sample(heavy, 2))))
         out.append(("filtered", f"{rng.choice(common)} {rng.choice(filters)}" if filters else rng.choice(common)))
     return out
 
@@ -144,27 +181,56 @@ def _percentiles(ts: list[float]) -> dict:
     return {"p50": statistics.median(ts) * 1000, "p95": statistics.quantiles(ts, n=20)[-1] * 1000, "n": len(ts)}
 
 
-def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]]) -> tuple[dict, dict]:
-    """p50/p95 per engine, and arsearch's per query kind, from one interleaved run."""
-    engines = {name: SEARCHERS[name](path) for name, path in indexes.items()}
-    times: dict[str, list[float]] = {name: [] for name in engines}
+def _spread(runs: list[dict]) -> dict:
+    """Median and min–max over runs of each percentile."""
+    return {
+        key: {"median": statistics.median(r[key] for r in runs), "min": min(r[key] for r in runs),
+              "max": max(r[key] for r in runs)}
+        for key in ("p50", "p95")
+    } | {"n": runs[0]["n"], "runs": len(runs)}
+
+
+def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]], warmup: list[tuple[str, str]],
+              runs: int) -> dict:
+    """Per engine and per query kind, p50/p95 as median and min–max over ``runs`` interleaved runs.
+
+    Every searcher is opened once and kept open, as ``arsearch serve`` keeps it (the warm, server
+    case; the cold one-shot CLI is measured separately). The warm-up queries are drawn apart from the
+    measured ones and never timed. The numpy executor's top 10 and totals are checked against the
+    Whoosh collector's on every query.
+    """
+    engines = {name: SEARCHERS[name](indexes[SEARCHER_INDEX[name]]) for name in SEARCH_ENGINES}
+    per_run: list[dict[str, list[float]]] = []
+    disagree: list[str] = []
     try:
-        for _, q in queries[:WARMUP]:
+        for _, q in warmup:
             for e in engines.values():
                 e.search(q)
-        for _, q in queries:
-            for name, e in engines.items():
-                t = time.perf_counter()
-                e.search(q)
-                times[name].append(time.perf_counter() - t)
+        for run in range(runs):
+            times: dict[str, list[float]] = {name: [] for name in engines}
+            for _, q in queries:
+                answers = {}
+                for name, e in engines.items():
+                    t = time.perf_counter()
+                    answers[name] = e.search(q)
+                    times[name].append(time.perf_counter() - t)
+                if run == 0 and answers["arsearch"] != answers["arsearch-whoosh"]:
+                    disagree.append(q)
+            per_run.append(times)
     finally:
         for e in engines.values():
             e.close()
+    overall = {name: _spread([_percentiles(r[name]) for r in per_run]) for name in engines}
     by_kind = {
-        kind: _percentiles([t for (k, _), t in zip(queries, times["arsearch"], strict=True) if k == kind])
-        for kind in KINDS
+        name: {
+            kind: _spread([
+                _percentiles([t for (k, _), t in zip(queries, r[name], strict=True) if k == kind]) for r in per_run
+            ])
+            for kind in KINDS
+        }
+        for name in ("arsearch", "arsearch-whoosh")
     }
-    return {name: _percentiles(ts) for name, ts in times.items()}, by_kind
+    return {"overall": overall, "by_kind": by_kind, "disagree": disagree, "queries": len(queries)}
 
 
 def _arsearch_cmd() -> list[str]:
@@ -183,8 +249,9 @@ def _wall(cmd: list[str], runs: int = COLD_RUNS) -> float:
 
 def cold_cli(index_dir: Path, word: str) -> dict:
     bare = _wall([sys.executable, "-c", "import whoosh, click"])
+    numpy = _wall([sys.executable, "-c", "import numpy"])
     cli = _wall([*_arsearch_cmd(), "search", word, "--index", str(index_dir)])
-    return {"bare": bare, "cli": cli}
+    return {"bare": bare, "numpy": numpy, "cli": cli}
 
 
 def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
@@ -204,7 +271,8 @@ def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
     return time.perf_counter() - t
 
 
-def bench_size(size: str, work: Path, log) -> dict:
+def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False,
+               per_kind: int | None = None) -> dict:
     source = build_corpus(size)
     info = corpus_info(source)
     row = {"size": size, "passages": info["passages"], "synthetic": info["synthetic"]}
@@ -212,15 +280,19 @@ def bench_size(size: str, work: Path, log) -> dict:
     indexes = {e: work / f"{size}-{e}" for e in ENGINES}
     row["build"] = {}
     for engine in ENGINES:
+        if reuse and indexes[engine].is_dir() and any(indexes[engine].iterdir()):
+            log(f"{size}: reusing the {engine} index")
+            continue
         log(f"{size}: building {engine} …")
         row["build"][engine] = run_build(engine, source, indexes[engine])
         log(f"{size}: {engine} {row['build'][engine]['rate']:.0f} passages/s")
-    if size != "10k":
-        rng = random.Random(f"{SEED}-{size}")
+    rng = random.Random(f"{SEED}-{size}")
+    if per_kind is None:
         per_kind = QUERIES_PER_KIND if row["passages"] <= 100_000 else QUERIES_PER_KIND // 3
-        queries = query_mix(source, indexes["arsearch"], rng, per_kind)
-        log(f"{size}: {len(queries)} queries …")
-        row["latency"], row["latency_by_kind"] = latencies(indexes, queries)
+    queries = query_mix(source, indexes["arsearch"], rng, per_kind)
+    warmup = query_mix(source, indexes["arsearch"], random.Random(f"{SEED}-{size}-warmup"), WARMUP_PER_KIND)
+    log(f"{size}: {len(queries)} queries × {runs} runs …")
+    row["latency"] = latencies(indexes, queries, warmup, runs)
     if size == "100k":
         log(f"{size}: cold CLI …")
         row["cold"] = cold_cli(indexes["arsearch"], "الصلاة")
@@ -229,31 +301,47 @@ def bench_size(size: str, work: Path, log) -> dict:
     return row
 
 
+def _ms(spread: dict, key: str) -> str:
+    v = spread[key]
+    return f"{v['median']:,.1f} ({v['min']:,.1f}–{v['max']:,.1f})"
+
+
 def format_table(rows: list[dict]) -> str:
-    out = []
-    out.append("| corpus | engine | rebuild passages/s | × plain Whoosh | peak MB | index / text size | p50 ms | p95 ms |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    out = ["Rebuild (one run per engine; arsearch uses both cores, the peers one):", ""]
+    out.append("| corpus | engine | rebuild passages/s | × plain Whoosh | peak MB | index / text size |")
+    out.append("|---|---|---:|---:|---:|---:|")
     for r in rows:
         label = f"{r['size']} {'synthetic' if r['synthetic'] else 'real'}"
-        base = r["build"]["whoosh"]["rate"]
-        for e in ENGINES:
-            b = r["build"][e]
-            lat = r.get("latency", {}).get(e)
-            p50 = f"{lat['p50']:.1f}" if lat else "–"
-            p95 = f"{lat['p95']:.1f}" if lat else "–"
+        base = r["build"].get("whoosh", {}).get("rate")
+        for e, b in r["build"].items():
+            ratio = f"{b['rate'] / base:.2f}×" if base else "–"
             out.append(
-                f"| {label} | {e} | {b['rate']:,.0f} | {b['rate'] / base:.2f}× | {b['peak_mb']:,.0f} | "
-                f"{b['disk'] / r['text_bytes']:.2f}× | {p50} | {p95} |"
+                f"| {label} | {e} | {b['rate']:,.0f} | {ratio} | {b['peak_mb']:,.0f} | {b['disk'] / r['text_bytes']:.2f}× |"
             )
     for r in rows:
-        if "latency_by_kind" in r:
-            kinds = ", ".join(f"{k} {v['p50']:.1f}/{v['p95']:.1f}" for k, v in r["latency_by_kind"].items())
-            out.append(f"\narsearch p50/p95 ms by query kind at {r['size']}: {kinds}")
+        lat = r["latency"]
+        spread = next(iter(lat["overall"].values()))
+        out += ["", f"Server (warm) search at {r['size']}: {lat['queries']} queries, median of {spread['runs']} runs "
+                    f"(min–max), ms:", ""]
+        out.append("| engine | p50 | p95 |")
+        out.append("|---|---:|---:|")
+        for e, v in lat["overall"].items():
+            out.append(f"| {e} | {_ms(v, 'p50')} | {_ms(v, 'p95')} |")
+        out += ["", f"By query kind at {r['size']} ({next(iter(lat['by_kind']['arsearch'].values()))['n']} each), ms:", ""]
+        out.append("| kind | arsearch p50 | arsearch p95 | arsearch-whoosh p50 | arsearch-whoosh p95 |")
+        out.append("|---|---:|---:|---:|---:|")
+        for kind, v in lat["by_kind"]["arsearch"].items():
+            w = lat["by_kind"]["arsearch-whoosh"][kind]
+            out.append(f"| {kind} | {_ms(v, 'p50')} | {_ms(v, 'p95')} | {_ms(w, 'p50')} | {_ms(w, 'p95')} |")
+        n, bad = lat["queries"], len(lat["disagree"])
+        out.append(f"\nnumpy executor vs Whoosh's collector, same top 10 and total: {n - bad}/{n} queries"
+                   + (f" (differ: {', '.join(lat['disagree'][:5])})" if bad else ""))
         if "cold" in r:
             c = r["cold"]
             out.append(
-                f"\ncold `arsearch search` at {r['size']}: {c['cli']:.3f} s vs bare `python -c \"import whoosh, click\"` "
-                f"{c['bare']:.3f} s = {c['cli'] / c['bare']:.2f}×"
+                f"\nCLI (cold, one-shot) `arsearch search` at {r['size']}: {c['cli']:.3f} s vs bare "
+                f"`python -c \"import whoosh, click\"` {c['bare']:.3f} s = {c['cli'] / c['bare']:.2f}× "
+                f"(`import numpy` alone: {c['numpy']:.3f} s; medians of {COLD_RUNS})"
             )
         if "add_one" in r:
             out.append(f"\n`arsearch index` adding one article to the {r['size']} index: {r['add_one']:.2f} s")
@@ -264,16 +352,23 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k, 100k, 1m")
     ap.add_argument("--work", type=Path, default=CACHE / "speed", help="where the indexes are built")
+    ap.add_argument("--runs", type=int, default=RUNS, help="interleaved latency runs per size")
+    ap.add_argument("--reuse", action="store_true", help="search the indexes already in --work, no rebuild")
+    ap.add_argument("--per-kind", type=int, default=None,
+                    help=f"queries per kind (default {QUERIES_PER_KIND}, a third of that above 100k)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
 
     def log(msg):
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    rows = [bench_size(s.strip().lower(), args.work, log) for s in args.sizes.split(",")]
+    rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse, args.per_kind)
+            for s in args.sizes.split(",")]
     head = (
         f"arsearch speed benchmark — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, `python -m benchmarks.speed --sizes {args.sizes}`"
+        f"Python {platform.python_version()}, `python -m benchmarks.speed --sizes {args.sizes}"
+        f"{' --reuse' if args.reuse else ''}{f' --runs {args.runs}' if args.runs != RUNS else ''}"
+        f"{f' --per-kind {args.per_kind}' if args.per_kind else ''}`"
     )
     print(head + "\n\n" + format_table(rows))
     if args.json:

@@ -96,3 +96,16 @@ LIMITS = {
     "passage words": MAX_PASSAGE_WORDS,
     "file size": MAX_FILE_MB,
 }
+#: Decoded postings a long-lived searcher (``arsearch serve``) keeps for the hot terms, in MB.
+POSTINGS_CACHE_MB = 64
+POSTINGS_CACHE_MB_ENV = "ARSEARCH_POSTINGS_CACHE_MB"
+
+
+def postings_cache_mb(given: int | None = None) -> int:
+    """What was given, else $ARSEARCH_POSTINGS_CACHE_MB, else the default (0 turns the cache off)."""
+    if given is not None:
+        return max(0, given)
+    try:
+        return max(0, int(os.environ.get(POSTINGS_CACHE_MB_ENV) or POSTINGS_CACHE_MB))
+    except ValueError:
+        return POSTINGS_CACHE_MB

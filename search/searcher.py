@@ -14,6 +14,7 @@ from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
 from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
+from arsearch.search.executor import QueryExecutor
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
@@ -144,15 +145,27 @@ def _split(value) -> tuple[str, ...]:
     return tuple(value.split()) if value else ()
 
 
+#: Query engines: ``numpy`` (search.executor, the default) and ``whoosh`` (Whoosh's own collector,
+#: the reference the executor is tested against).
+ENGINES = ("numpy", "whoosh")
+
+
 class PassageSearcher:
-    def __init__(self, index_dir: Path, preload: bool = True):
-        """``preload=False`` for a searcher that answers one query (see ``indexer.store.open_index``)."""
+    def __init__(self, index_dir: Path, preload: bool = True, engine: str = "numpy"):
+        """``preload=False`` for a searcher that answers one query (see ``indexer.store.open_index``);
+        it also skips the postings cache, which only a long-lived searcher fills and reuses."""
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
         self.index = open_index(Path(index_dir), preload=preload)
         self.gazetteer = self.index.gazetteer
         self.words = self.index.words
         self.compiler = QueryCompiler(self.words, self.gazetteer)
         self.searcher = self.index.whoosh.searcher(weighting=BM25F())
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self.executor = None
+        if engine == "numpy":
+            cache = settings.postings_cache_mb() * 2**20 if preload else 0
+            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS)
 
     def close(self) -> None:
         self.searcher.close()
@@ -204,18 +217,34 @@ class PassageSearcher:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _facets(self, matched: set[int], deadline: Deadline) -> Facets:
+    def _facets(self, matched, deadline: Deadline) -> Facets:
+        """Counts per facet term over the match set (a set of documents, or the executor's array)."""
         counts = {}
         for fieldname in FACET_FIELDS:
-            counter = Counter()
-            for term in self._terms(fieldname):
-                deadline.check()
-                n = len(matched & self._docs(fieldname, term)) if matched else 0
-                if n:
-                    counter[term] = n
+            if self.executor is not None:
+                counter = self.executor.facet_counts(fieldname, matched)
+            else:
+                counter = Counter()
+                for term in self._terms(fieldname):
+                    deadline.check()
+                    n = len(matched & self._docs(fieldname, term)) if matched else 0
+                    if n:
+                        counter[term] = n
             counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
         return Facets(counts["actors"], counts["topics"], discovered)
+
+    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline):
+        """The page of (document, score) pairs and the match set, on the executor."""
+        ex = self.executor
+        if compiled.query is None:
+            found = ex.run(flt, scored=False, check=deadline.check)
+            return [(int(d), 0.0) for d in found.ids[offset : offset + limit]], found.ids
+        scored = compiled.query
+        if compiled.title is not None and limit:
+            scored = wq.AndMaybe(compiled.query, compiled.title)
+        found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
+        return ex.top(found, offset + limit)[offset:], found.ids
 
     # --- the API ---------------------------------------------------------------------------------
     def search(
@@ -249,7 +278,9 @@ class PassageSearcher:
         compiled = self.compiler.compile(parsed.tree, reader, budget, deadline)
         flt = self._filter(actor_ids, topic_ids, include_inferred)
 
-        if compiled.query is None:
+        if self.executor is not None:
+            page, matched = self._match(compiled, flt, limit, offset, deadline)
+        elif compiled.query is None:
             matched_sorted = sorted(_all_docs(self.searcher, flt, deadline))
             matched = set(matched_sorted)
             page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]

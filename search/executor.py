@@ -1,0 +1,340 @@
+"""Running a compiled Whoosh query on numpy arrays, segment by segment: the searcher's fast path.
+
+Whoosh scores every match in Python, one posting at a time; here each query node becomes a sorted
+array of segment-local document numbers with their scores, and And/Or/Not are array merges. What
+the results must equal is Whoosh's own collector (``PassageSearcher(engine="whoosh")``, kept as the
+reference and checked against this module by ``tests/test_executor.py``), so every rule below is
+Whoosh's, read from its matchers:
+
+* a term scores BM25F with the top searcher's idf and average field length and the segment's
+  quantised field lengths; a boost multiplies the score;
+* And and Or add their children's scores; a ``Not`` child matches the live documents its query does
+  not and adds 1.0 (``InverseMatcher``'s weight), ``Every`` adds its boost;
+* an Or in a segment of ≤ 5,000 documents with more than two children is Whoosh's array union: the
+  same sum, except under a prefix or fuzzy term's own Or, where it scores a constant 1.0;
+* prefix and fuzzy terms (and term ranges) expand per segment (a segment's lexicon, Whoosh's own
+  expansion), one expanded term scores as a plain term;
+* a phrase matches consecutive positions and scores the sum of its words' term scores;
+* the top hits are the highest scores, ties in document order (Whoosh's heap).
+
+Deleted documents never match. Scores agree with Whoosh's to rounding (sums may be added in
+another order), which the differential test bounds at 1e-9.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from arsearch.search.postings import Postings, PostingsCache, check_layout, field_lengths, read_postings
+from whoosh import query as wq
+
+#: Whoosh's Or switches to an array union (scores summed in child order, or a constant under a
+#: prefix's Or) in segments up to this size with more than two children (``whoosh.query.Or``).
+ARRAY_UNION_MAX_DOCS = 5000
+#: ... and always from this many children on.
+ARRAY_UNION_MIN_CLAUSES = 1024
+
+#: Queries that Whoosh runs as an Or of the terms they expand to in each segment (``MultiTerm.matcher``):
+#: prefix and fuzzy terms, and term ranges (string dates, for filters by range).
+EXPANDING = (wq.MultiTerm,)  # Prefix, FuzzyTerm, TermRange, Variations, search.expansion.ExpandedTerms
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Matching documents (ascending numbers) and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+_NONE = Matches(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+class _Segment:
+    """One Whoosh segment as arrays: which documents are live, and field lengths when needed."""
+
+    def __init__(self, number: int, reader, offset: int):
+        check_layout(reader)
+        self.number = number
+        self.reader = reader
+        self.offset = offset
+        self.doccount = reader.doc_count_all()
+        self.live = np.ones(self.doccount, dtype=bool)
+        if reader.has_deletions():
+            self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        self.live_ids = np.flatnonzero(self.live).astype(np.int64)
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = self._lengths[fieldname] = field_lengths(self.reader, fieldname)
+        return found
+
+
+class QueryExecutor:
+    """Runs compiled queries on an open Whoosh searcher's segments (see the module docstring).
+
+    ``cache_bytes`` > 0 keeps decoded postings of the hot terms between queries (a long-lived
+    searcher); ``facet_fields`` are keyword fields whose per-document terms are read once here, so
+    that facet counts over any match set are one ``bincount``.
+    """
+
+    def __init__(self, searcher, cache_bytes: int = 0, facet_fields: tuple[str, ...] = ()):
+        self.searcher = searcher
+        self.schema = searcher.schema
+        weighting = searcher.weighting
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.segments = [_Segment(n, s.reader(), offset) for n, (s, offset) in enumerate(searcher.leaf_searchers())]
+        self.doccount = searcher.doc_count_all()
+        self.cache = PostingsCache(cache_bytes) if cache_bytes > 0 else None
+        #: Called between segments and between terms; a deadline raises from it (query budgets).
+        self.check: Callable[[], None] | None = None
+        self.facets = {f: self._facet_arrays(f) for f in facet_fields}
+
+    # --- postings ----------------------------------------------------------------------------------
+    def postings(self, seg: _Segment, fieldname: str, btext: bytes) -> Postings | None:
+        if self.check is not None:
+            self.check()
+        if self.cache is None:
+            return read_postings(seg.reader, fieldname, btext)
+        key = (seg.number, fieldname, btext)
+        found = self.cache.get(key)
+        if found is None:
+            found = read_postings(seg.reader, fieldname, btext)
+            # A term the segment lacks is remembered too (as False): prefix-free queries ask often.
+            self.cache.put(key, found or False, found.nbytes if found else 64)
+        return found or None
+
+    def _btext(self, fieldname: str, text) -> bytes | None:
+        if isinstance(text, bytes):
+            return text
+        try:
+            return self.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    # --- the API -----------------------------------------------------------------------------------
+    def run(
+        self, q: wq.Query, allow: wq.Query | None = None, scored: bool = True,
+        check: Callable[[], None] | None = None,
+    ) -> Matches:
+        """Every live document matching ``q`` (and ``allow``, which never adds to a score), with
+        global document numbers and Whoosh's scores (0.0 when ``scored`` is False). ``check`` is the
+        query's deadline (``search.budget.Deadline.check``), called between segments and terms; one
+        run at a time per executor, as per searcher."""
+        self.check = check
+        ids, scores = [], []
+        for seg in self.segments:
+            if self.check is not None:
+                self.check()
+            m = self._node(q, seg, True)
+            if allow is not None and len(m):
+                keep = np.isin(m.ids, self._node(allow, seg, False).ids, assume_unique=True)
+                m = Matches(m.ids[keep], m.scores[keep])
+            if len(m):
+                ids.append(m.ids + seg.offset)
+                scores.append(m.scores)
+        if not ids:
+            return _NONE
+        found = Matches(np.concatenate(ids), np.concatenate(scores))
+        return found if scored else Matches(found.ids, np.zeros(len(found), dtype=np.float64))
+
+    @staticmethod
+    def top(matches: Matches, limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best (document, score) pairs: highest score first, ties in document order."""
+        if not limit or not len(matches):
+            return []
+        scores, ids = matches.scores, matches.ids
+        if limit < len(ids):
+            # Everything scoring at least the limit-th best score, then the exact order among those.
+            kth = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            keep = scores >= kth
+            scores, ids = scores[keep], ids[keep]
+        order = np.lexsort((ids, -scores))[:limit]
+        return [(int(ids[i]), float(scores[i])) for i in order]
+
+    def facet_counts(self, fieldname: str, ids: np.ndarray) -> dict[str, int]:
+        """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field."""
+        terms, docs, term_of = self.facets[fieldname]
+        if not len(ids):
+            return {}
+        chosen = np.zeros(self.doccount, dtype=bool)
+        chosen[ids] = True
+        counts = np.bincount(term_of[chosen[docs]], minlength=len(terms))
+        return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def _facet_arrays(self, fieldname: str):
+        terms: list[str] = []
+        number: dict[bytes, int] = {}
+        docs, term_of = [], []
+        for seg in self.segments:
+            for btext in seg.reader.lexicon(fieldname):
+                p = read_postings(seg.reader, fieldname, btext)
+                live = p.ids[seg.live[p.ids]]
+                if btext not in number:
+                    number[btext] = len(terms)
+                    terms.append(btext.decode("utf-8"))
+                docs.append(live + seg.offset)
+                term_of.append(np.full(len(live), number[btext], dtype=np.int64))
+        if not docs:
+            return terms, _EMPTY_IDS, _EMPTY_IDS
+        return terms, np.concatenate(docs), np.concatenate(term_of)
+
+    # --- query nodes -------------------------------------------------------------------------------
+    def _node(self, q, seg: _Segment, scored: bool) -> Matches:
+        """``scored`` is False under a prefix or fuzzy term's Or (Whoosh runs it without weighting)."""
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost, seg)
+        if isinstance(q, wq.Or):
+            return self._or(q, seg, scored)
+        if isinstance(q, wq.And):
+            return self._and(q.subqueries, q.boost, seg, scored)
+        if isinstance(q, wq.AndMaybe):
+            a = self._node(q.a, seg, scored)
+            b = self._node(q.b, seg, scored)
+            scores = a.scores.copy()
+            pos = np.searchsorted(b.ids, a.ids)
+            pos[pos == len(b.ids)] = 0
+            hit = b.ids[pos] == a.ids if len(b.ids) else np.zeros(len(a.ids), dtype=bool)
+            scores[hit] = scores[hit] + b.scores[pos[hit]]
+            return Matches(a.ids, scores)
+        if isinstance(q, wq.Not):
+            inner = self._node(q.query, seg, False)
+            ids = np.setdiff1d(seg.live_ids, inner.ids, assume_unique=True)
+            return Matches(ids, np.ones(len(ids), dtype=np.float64))
+        if isinstance(q, wq.Every) and q.fieldname is None:
+            return Matches(seg.live_ids, np.full(len(seg.live_ids), float(q.boost)))
+        if isinstance(q, EXPANDING) and not (isinstance(q, wq.Prefix) and not q.text):  # "" is Every
+            words = [w for w in q._btexts(seg.reader) if w]
+            if not words:
+                return _NONE
+            if len(words) == 1:
+                return self._term(q.fieldname, words[0], 1.0, seg)
+            expanded = wq.Or([wq.Term(q.fieldname, w) for w in words], boost=q.boost)
+            return self._or(expanded, seg, False)
+        if isinstance(q, wq.Phrase) and q.slop == 1:
+            return self._phrase(q, seg)
+        raise TypeError(f"the numpy executor does not run {type(q).__name__} queries; use engine='whoosh'")
+
+    def _term(self, fieldname: str, text, boost: float, seg: _Segment) -> Matches:
+        btext = self._btext(fieldname, text)
+        if btext is None:
+            return _NONE
+        p = self.postings(seg, fieldname, btext)
+        if p is None:
+            return _NONE
+        keep = seg.live[p.ids]
+        ids = p.ids[keep]
+        scores = self._bm25(fieldname, btext, p.weights[keep], ids, seg)
+        if boost != 1.0:
+            scores = scores * boost
+        return Matches(ids, scores)
+
+    def _bm25(self, fieldname: str, btext: bytes, tf: np.ndarray, ids: np.ndarray, seg: _Segment) -> np.ndarray:
+        if not self.schema[fieldname].scorable:
+            return tf  # Whoosh's WeightScorer: the weight itself
+        top = self.searcher
+        idf = top.idf(fieldname, btext)
+        avgfl = top.avg_field_length(fieldname) or 1
+        B, K1 = self.B, self.K1
+        fl = seg.lengths(fieldname)[ids]
+        # Whoosh's scoring.bm25, operation for operation.
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def _or(self, q: wq.Or, seg: _Segment, scored: bool) -> Matches:
+        subs = q.subqueries
+        if not subs:
+            return _NONE
+        if len(subs) == 1:
+            return self._node(subs[0], seg, scored)
+        parts = [self._node(s, seg, scored) for s in subs]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return _NONE
+        ids = parts[0].ids if len(parts) == 1 else np.unique(np.concatenate([p.ids for p in parts]))
+        array_union = len(subs) >= ARRAY_UNION_MIN_CLAUSES or (len(subs) > 2 and seg.doccount <= ARRAY_UNION_MAX_DOCS)
+        if array_union and not scored:
+            return Matches(ids, np.ones(len(ids), dtype=np.float64))
+        total = np.zeros(len(ids), dtype=np.float64)
+        for p in parts:
+            where = np.searchsorted(ids, p.ids)
+            total[where] += p.scores * q.boost if array_union else p.scores
+        if q.boost != 1.0 and not array_union:
+            total = total * q.boost
+        return Matches(ids, total)
+
+    def _and(self, subs, boost: float, seg: _Segment, scored: bool) -> Matches:
+        if not subs:
+            return _NONE
+        if len(subs) == 1:
+            return self._node(subs[0], seg, scored)
+        parts = []
+        for s in subs:
+            p = self._node(s, seg, scored)
+            if not len(p):
+                return _NONE
+            parts.append(p)
+        ids = parts[0].ids
+        for p in parts[1:]:
+            ids = np.intersect1d(ids, p.ids, assume_unique=True)
+        total = np.zeros(len(ids), dtype=np.float64)
+        for p in parts:
+            total += p.scores[np.searchsorted(p.ids, ids)]
+        if boost != 1.0:
+            total = total * boost
+        return Matches(ids, total)
+
+    def _phrase(self, q: wq.Phrase, seg: _Segment) -> Matches:
+        fieldname = q.fieldname
+        fmt = self.schema[fieldname].format
+        words = []
+        for word in q.words:
+            btext = self._btext(fieldname, word)
+            if btext is None:
+                return _NONE
+            words.append(btext)
+        terms = []
+        for btext in words:
+            p = self.postings(seg, fieldname, btext)
+            if p is None:
+                return _NONE  # Whoosh's shortcut: a word the segment lacks
+            terms.append(p)
+        live = [p.ids[seg.live[p.ids]] for p in terms]
+        ids = live[0]
+        for other in live[1:]:
+            ids = np.intersect1d(ids, other, assume_unique=True)
+        if not len(ids):
+            return _NONE
+        rows = [np.searchsorted(p.ids, ids) for p in terms]
+        keep = np.zeros(len(ids), dtype=bool)
+        for k in range(len(ids)):
+            runs = set(fmt.decode_positions(terms[0].values[rows[0][k]]))
+            for j in range(1, len(terms)):
+                following = set(fmt.decode_positions(terms[j].values[rows[j][k]]))
+                runs = {p + 1 for p in runs if p + 1 in following}
+                if not runs:
+                    break
+            keep[k] = bool(runs)
+        ids = ids[keep]
+        per_word = [
+            self._bm25(fieldname, btext, p.weights[r[keep]], ids, seg) for btext, p, r in zip(words, terms, rows, strict=True)
+        ]
+        scores = _tree_sum(per_word)
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return Matches(ids, scores)
+
+
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """Sum in the order of Whoosh's ``make_binary_tree`` (a phrase's intersection of its words)."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
