@@ -1,16 +1,38 @@
-"""The first command run in a fresh clone builds the index from the corpus, and says so on stderr."""
+"""The first command run in a fresh clone builds the default index from the corpus, and says so on
+stderr. Only the default one: a folder the user named (--index or $ARSEARCH_INDEX) is most likely a
+typo or an unmounted drive, and answering from a demo index built there would hide that. Such a
+folder must already hold an index; otherwise the command stops and names the command that builds it,
+having created nothing.
+"""
 
 from pathlib import Path
 
 import click
 from arsearch.cli import output
 from arsearch.indexer.build import ensure_index, index_exists
+from arsearch.indexer.errors import IndexMissingError
+from arsearch.indexer.store import last_complete_generation, rebuild_command
 
 
-def build_on_first_use(index_dir: Path, source: Path) -> None:
-    """Build the index when there is none yet; library errors go up to the caller."""
+def needs_first_build(index_dir: Path, source: Path, named: bool) -> bool:
+    """True when ``index_dir`` is the default folder with no index yet. Raises, having written
+    nothing, when it is a named folder without an index, or when an index lost its CURRENT pointer
+    (a first-use build would replace it by the demo corpus; `arsearch index` points it again)."""
     if index_exists(index_dir):
-        return
+        return False
+    if last_complete_generation(index_dir) is not None:
+        raise IndexMissingError(
+            f"the index in {index_dir} has lost its CURRENT pointer; run `arsearch index --index {index_dir}` "
+            "to point it again at its newest complete generation"
+        )
+    if not named:
+        return True
+    what = f"index folder {index_dir} does not exist" if not index_dir.exists() else f"{index_dir} holds no arsearch index"
+    raise IndexMissingError(f"{what}; to build one there, run: {rebuild_command(index_dir, source)}")
+
+
+def build_first_index(index_dir: Path, source: Path) -> None:
+    """Build the default index now; library errors go up to the caller."""
     click.echo(f"arsearch: no index yet in {index_dir}/; building it from {source}/ (first use)…", err=True)
     with output.progress_bar("Building index") as progress:
         report = ensure_index(index_dir, source, progress=progress)
@@ -19,6 +41,12 @@ def build_on_first_use(index_dir: Path, source: Path) -> None:
     else:
         print_warnings(report)
         click.echo(output.format_build(report), err=True)
+
+
+def build_on_first_use(index_dir: Path, source: Path, named: bool) -> None:
+    """Make sure a reader finds an index: build the default one if needed, refuse a named one that has none."""
+    if needs_first_build(index_dir, source, named):
+        build_first_index(index_dir, source)
 
 
 def print_warnings(report) -> None:

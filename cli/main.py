@@ -177,9 +177,11 @@ def _index_path(index_dir) -> Path:
 
 
 def _searcher(index_dir, source_dir=None) -> PassageSearcher:
-    """Open the index, building it from the corpus on first use (and saying so on stderr)."""
+    """Open the index, building the default one from the corpus on first use (and saying so on
+    stderr); a named one (``index_dir`` given, by --index or $ARSEARCH_INDEX) must exist."""
+    named = index_dir is not None
     index_dir = _index_path(index_dir)
-    build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir))
+    build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir), named)
     return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
 
 

@@ -1,12 +1,13 @@
 """`arsearch serve`: the local web page (web/) on loopback, over the same index as the CLI.
 
 Kept out of cli/main.py so that the web stack is one import away from the rest of the CLI. Like the
-other commands, the first use builds the index from the corpus; if that cannot be done, the page
-itself says how to build it (and answers 503 until then).
+other commands, the first use builds the default index from the corpus; if that cannot be done, the
+page itself says how to build it (and answers 503 until then). A named --index without an index is an
+error before anything listens.
 """
 
 import click
-from arsearch.cli.first_use import build_on_first_use
+from arsearch.cli.first_use import build_first_index, needs_first_build
 from arsearch.indexer import settings
 from arsearch.indexer.errors import ArsearchError
 
@@ -54,12 +55,14 @@ def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
     from arsearch.web.security import LOOPBACK_HOSTS
     from arsearch.web.server import listening, make_server, url_of
 
+    named = index_dir is not None
     index_dir = settings.INDEX_DIR.value(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
-    try:
-        build_on_first_use(index_dir, source)
-    except ArsearchError as e:
-        click.echo(f"warning: {e}; the page will say how to build the index", err=True)
+    if needs_first_build(index_dir, source, named):  # a named folder without an index: exit 2 here
+        try:
+            build_first_index(index_dir, source)
+        except ArsearchError as e:
+            click.echo(f"warning: {e}; the page will say how to build the index", err=True)
     for host in hosts:
         if host not in LOOPBACK_HOSTS:
             click.echo(f"warning: listening on {host}: anyone who can reach it can search the index", err=True)

@@ -28,6 +28,7 @@ import json
 import os
 import pickle
 import re
+import shlex
 import shutil
 import struct
 import time
@@ -136,6 +137,12 @@ def current_or_none(index_dir: Path) -> tuple[Path | None, bool]:
         return current_generation(index_dir), True
     except IndexCorruptError:
         return None, False
+
+
+def rebuild_command(index_dir: Path, source: Path) -> str:
+    """The exact command that builds an index in ``index_dir`` from ``source``, quoted for a shell:
+    every message and page that says how to build one shows this."""
+    return f"arsearch rebuild --source {shlex.quote(str(source))} --index {shlex.quote(str(index_dir))}"
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -19,6 +19,12 @@ os.environ.setdefault("ARSEARCH_QUERY_DEADLINE", "60")
 os.environ.setdefault("ARSEARCH_SUGGEST_DEADLINE", "60")
 
 
+def env_without_index() -> dict[str, str]:
+    """This process's environment without $ARSEARCH_INDEX: a command run with it and no --index
+    uses the default index, the only one built on first use."""
+    return {k: v for k, v in os.environ.items() if k != "ARSEARCH_INDEX"}
+
+
 @pytest.fixture
 def seed_dir(tmp_path) -> Path:
     """A private copy of the corpus that a test may add to, change or break."""

@@ -17,7 +17,7 @@ import pytest
 
 import arsearch
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, env_without_index
 
 #: What the wheel is built from: pyproject.toml's package-dir mapping and the files it names.
 SOURCES = ("pyproject.toml", "README.md", "arsearch", "indexer", "search", "cli", "web")
@@ -75,8 +75,8 @@ def test_only_arsearch_at_the_top_of_site_packages(venv):
 
 
 def test_installed_command_searches(venv, tmp_path):
-    done = run(str(venv / "bin" / "arsearch"), "search", "سوريا", "--index", str(tmp_path / "index"),
-               "--source", str(SEEDS), "--json", cwd=tmp_path)
+    done = run(str(venv / "bin" / "arsearch"), "search", "سوريا", "--source", str(SEEDS), "--json",
+               cwd=tmp_path, env=env_without_index())  # the default index/, built on first use
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["total"] == 10 and "syria" in result["facets"]["actors"]  # the shipped gazetteer is installed

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 from benchmarks import faults
 
-from .conftest import SEEDS
+from .conftest import SEEDS, env_without_index
 
 PARAGRAPHS = [p for p in next(SEEDS.glob("*.txt")).read_text("utf-8").splitlines() if p.strip()]
 
@@ -426,11 +426,11 @@ def test_killing_only_the_parent_frees_the_lock_within_a_second(tmp_path):
 
 
 def test_two_first_uses_at_once_build_the_index_once(tmp_path, corpus):
-    index_dir = tmp_path / "index"
+    index_dir = tmp_path / "index"  # the default index of a command run in tmp_path
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "arsearch", "search", "سورية", "--source", corpus, "--index", index_dir],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "arsearch", "search", "سورية", "--source", corpus],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env_without_index(),
         )
         for _ in range(2)
     ]

@@ -16,7 +16,7 @@ from arsearch.web import create_app
 from arsearch.web.security import SECURITY_HEADERS
 from click.testing import CliRunner
 
-from .conftest import SEED_ID
+from .conftest import SEED_ID, env_without_index
 from .serving import serving
 
 EVIL_TITLE = '"><img src=x onerror=alert(1)>'
@@ -248,11 +248,12 @@ def test_pages_forbid_scripts(client):
 
 
 def test_serve_builds_the_index_on_first_use_and_runs_waitress(tmp_path, seed_dir):
-    """The real command: first-use build, then the production server (never Werkzeug's) on a free port."""
-    index = tmp_path / "index"
+    """The real command: first-use build of the default index, then the production server (never
+    Werkzeug's) on a free port."""
+    index = tmp_path / "index"  # the default index of a command run in tmp_path
     proc = subprocess.Popen(
-        [sys.executable, "-m", "arsearch", "serve", "--index", str(index), "--source", str(seed_dir), "--port", "0"],
-        stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        [sys.executable, "-m", "arsearch", "serve", "--source", str(seed_dir), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=tmp_path, env=env_without_index(),
     )
     try:
         lines = []

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from arsearch.indexer import settings
 from arsearch.indexer.errors import ArsearchError, IndexMissingError, NotFoundError, QueryError
-from arsearch.indexer.store import current_generation
+from arsearch.indexer.store import current_generation, rebuild_command
 from arsearch.search import PassageSearcher
 from arsearch.search.suggest import with_suggestions
 from arsearch.web import render
@@ -86,7 +87,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
     handle = IndexHandle(index_dir)
     trusted = allowed_hosts(*hosts)
     app.extensions["arsearch"] = handle
-    build_hint = f"arsearch rebuild --source {source_dir or 'seeds'} --index {index_dir}"
+    build_hint = rebuild_command(index_dir, source_dir or settings.SOURCE_DIR.value())
 
     @app.context_processor
     def helpers():
