@@ -72,6 +72,19 @@ def test_facets_link_to_the_filtered_search(client):
     assert "actor=" not in back
 
 
+def test_facet_lists_show_the_most_frequent_and_say_how_many_more(client, monkeypatch):
+    """A corpus can name thousands of actors: the list shows the first few and says how many more."""
+    from arsearch.web import render
+
+    full = page(client, "/?q=سوريا")
+    listed = re.findall(r'data-actor="([^"]+)"', full.split('id="facet-actors"')[1])
+    assert len(listed) > 4 and 'class="more"' not in full
+    monkeypatch.setattr(render, "FACET_ENTRIES", 3)
+    short = page(client, "/?q=سوريا").split('id="facet-actors"')[1].split("</section>")[0]
+    assert re.findall(r'data-actor="([^"]+)"', short) == listed[:3]
+    assert f'<li class="more">و{len(listed) - 3} غيرها</li>' in short
+
+
 def test_filters_by_name_resolve_to_ids(client):
     html = page(client, "/?q=سوريا&actor=بوتين")
     assert 'data-total="1"' in html

@@ -94,6 +94,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
         return {"render": render, "how_ar": render.HOW_AR}
 
     app.jinja_env.filters["isolate"] = render.isolate
+    app.jinja_env.filters["facet_entries"] = render.facet_entries
 
     @app.before_request
     def check_request():

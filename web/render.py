@@ -20,6 +20,17 @@ HOW_AR = {
 PAGE_WINDOW = 2
 
 
+#: Facet entries a list shows, the most frequent first. A corpus can name thousands of actors, each
+#: entry is a link the page must build, and the actor a search is filtered by counts every match, so
+#: it is always among them.
+FACET_ENTRIES = 25
+
+
+def facet_entries(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The first ``FACET_ENTRIES`` of ``counts`` (already sorted, most frequent first)."""
+    return list(counts.items())[:FACET_ENTRIES]
+
+
 def marked_parts(text: str, spans) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, is_marked) by the character spans of the matched words."""
     parts, last = [], 0
