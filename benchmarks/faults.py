@@ -3,6 +3,7 @@
     python -m benchmarks.faults kill --trials 100      # intact / recovered counts, index and rebuild
     python -m benchmarks.faults damage                 # kind → exit code, message (search and index)
     python -m benchmarks.faults fsync --runs 5         # what durable commits cost, as ratios
+    python -m benchmarks.faults readers --rebuilds 20  # searches while rebuilds swap generations
 
 A kill trial builds an index of a small corpus, changes the corpus, starts the command in its own
 process group and kills it with SIGKILL after a random delay (seeded): the parent only, the whole
@@ -260,6 +261,59 @@ def run_fsync_cost(runs: int, articles: int) -> dict:
     return {k: (statistics.median(v), min(v), max(v)) for k, v in ratios.items()}
 
 
+def run_readers(rebuilds: int, articles: int) -> dict:
+    """Searches from a long-lived searcher (as ``serve`` keeps one, reopened when CURRENT moves) and
+    from one-shot searchers (as the CLI opens them), in threads, while ``rebuilds`` rebuilds swap
+    generations under them. Every exception a search raises is an error."""
+    import threading
+
+    from arsearch.search import PassageSearcher
+
+    counts = {"long-lived": 0, "one-shot": 0}
+    errors: list[str] = []
+    done = threading.Event()
+    with tempfile.TemporaryDirectory() as tmp:
+        src, index_dir = Path(tmp) / "corpus", Path(tmp) / "index"
+        make_corpus(src, articles, seed=1)
+        rebuild_index(src, index_dir)
+
+        def long_lived():
+            searcher = PassageSearcher(index_dir)
+            try:
+                while not done.is_set():
+                    try:
+                        if searcher.index.generation != current_generation(index_dir):
+                            searcher.close()
+                            searcher = PassageSearcher(index_dir)
+                        searcher.search("سورية")
+                        counts["long-lived"] += 1
+                    except Exception as e:  # noqa: BLE001 - every failure counts
+                        errors.append(f"long-lived: {e!r}")
+            finally:
+                searcher.close()
+
+        def one_shot():
+            while not done.is_set():
+                try:
+                    with PassageSearcher(index_dir, preload=False) as searcher:
+                        searcher.search("سورية")
+                    counts["one-shot"] += 1
+                except Exception as e:  # noqa: BLE001 - every failure counts
+                    errors.append(f"one-shot: {e!r}")
+
+        threads = [threading.Thread(target=f) for f in (long_lived, one_shot)]
+        for t in threads:
+            t.start()
+        try:
+            for _ in range(rebuilds):
+                rebuild_index(src, index_dir)
+        finally:
+            done.set()
+            for t in threads:
+                t.join()
+    return {"rebuilds": rebuilds, "searches": counts, "errors": errors}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -270,7 +324,17 @@ def main() -> None:
     fsync = sub.add_parser("fsync", help="what durable commits cost (fsync on / off, interleaved)")
     fsync.add_argument("--runs", type=int, default=5)
     fsync.add_argument("--articles", type=int, default=400)
+    readers = sub.add_parser("readers", help="searches while rebuilds swap generations")
+    readers.add_argument("--rebuilds", type=int, default=20)
+    readers.add_argument("--articles", type=int, default=60)
     args = parser.parse_args()
+    if args.what == "readers":
+        r = run_readers(args.rebuilds, args.articles)
+        searches = ", ".join(f"{n} {kind}" for kind, n in r["searches"].items())
+        print(f"{r['rebuilds']} rebuilds: searches {searches}; errors {len(r['errors'])}")
+        for e in r["errors"][:20]:
+            print("   ", e)
+        return
     if args.what == "fsync":
         for kind, (median, low, high) in run_fsync_cost(args.runs, args.articles).items():
             print(f"{kind:8} with fsync / without: median {median:.2f}× (min {low:.2f}, max {high:.2f}), {args.runs} pairs")
