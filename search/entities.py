@@ -57,12 +57,38 @@ def discovered_entities(searcher) -> list[DiscoveredEntity]:
                     examples.append(_excerpt(fields["text"], start, end))
         if not docs:
             continue
-        longest = max(len(fold_text(f)) for f in forms)
-        name = next(f for f, _ in forms.most_common() if len(fold_text(f)) == longest)
+        name = _display_name(forms)
         out.append(DiscoveredEntity(
             ident, kinds.most_common(1)[0][0], name, len(docs), tuple(forms.most_common()), tuple(examples)
         ))
     return sorted(out, key=lambda e: (-e.passages, e.ident))
+
+
+def _display_name(forms: Counter) -> str:
+    """The most frequent of the longest forms (the full name an article gave, not its short one)."""
+    longest = max(len(fold_text(f)) for f in forms)
+    return next(f for f, _ in forms.most_common() if len(fold_text(f)) == longest)
+
+
+#: Passages read to name a discovered entity on a page (the listing reads them all).
+LABEL_PASSAGES = 20
+
+
+def discovered_labels(searcher, idents) -> dict[str, str]:
+    """Display names of the discovered entities among ``idents``, from the forms of their first
+    passages, by the listing's rule: what a page shows instead of a romanised id."""
+    cache = searcher.__dict__.setdefault("_discovered_labels", {})
+    for ident in idents:
+        docs = () if ident in cache else searcher._docs("discovered", ident)
+        if not docs:
+            continue
+        forms: Counter = Counter()
+        for docnum in sorted(docs)[:LABEL_PASSAGES]:
+            for m_id, _kind, surface, _start, _end in searcher.searcher.stored_fields(docnum).get("mentions") or ():
+                if m_id == ident:
+                    forms[_HARAKAT.sub("", surface)] += 1
+        cache[ident] = _display_name(forms) if forms else ident
+    return {i: cache[i] for i in idents if i in cache}
 
 
 def _excerpt(text: str, start: int, end: int) -> str:

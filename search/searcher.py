@@ -340,6 +340,12 @@ class PassageSearcher:
 
             return resolve_discovered(value, discovered_ids(self), e)
 
+    def discovered_labels(self, idents) -> dict[str, str]:
+        """Display names of the discovered entities among ``idents`` (see ``search.entities``)."""
+        from arsearch.search.entities import discovered_labels
+
+        return discovered_labels(self, list(idents))
+
     def passage(self, key: str, context: int = 1) -> list[Passage]:
         """The passage ``ARTICLE#N`` and up to ``context`` neighbours on each side, in order."""
         article, sep, number = key.rpartition("#")

@@ -1,6 +1,7 @@
 """Discovery: names found from cues, grouped into entities, and usable as facets and filters."""
 
 import json
+import re
 
 import pytest
 from arsearch.cli.main import cli
@@ -193,6 +194,22 @@ def test_web_filter_accepts_a_discovered_actor(news):
     page = client.get("/?actor=تبون")
     assert page.status_code == 200
     assert "عبد المجيد تبون" in page.get_data(as_text=True)
+
+
+def test_the_page_names_discovered_actors_as_written(news):
+    """Facets, hit tags and the passage view show a discovered entity's full name, not its id."""
+    from arsearch.web.app import create_app
+
+    root, invoke = news
+    ident = next(e["id"] for e in json.loads(invoke("actors", "--discovered", "--json").stdout)
+                 if e["name"] == "عبد المجيد تبون")
+    client = create_app(root / "index").test_client()
+    html = client.get("/?q=الجزائر").get_data(as_text=True)
+    facet = html.split('id="facet-actors"')[1].split("</section>")[0]
+    assert re.search(rf'data-actor="{ident}"[^>]*>\s*<bdi>عبد المجيد تبون</bdi>', facet)
+    assert f"<bdi>{ident}</bdi>" not in html
+    passage = client.get("/passage/a/4").get_data(as_text=True)
+    assert f'data-actor="{ident}"><bdi>عبد المجيد تبون</bdi>' in passage
 
 
 def test_duals_refer_to_the_pair_the_article_names(tagger):

@@ -23,7 +23,7 @@ from arsearch.search.suggest import with_suggestions
 from arsearch.web import render
 from arsearch.web.security import SECURITY_HEADERS, allowed_hosts, host_name
 from arsearch.web.state import SearchState, parse_number
-from flask import Flask, Response, abort, render_template, request, url_for
+from flask import Flask, Response, abort, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 #: Neighbouring passages shown on each side in the passage view.
@@ -132,6 +132,9 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 actors=tuple(dict.fromkeys(searcher.resolve_actor(a) for a in state.actors)),
                 topics=tuple(dict.fromkeys(gazetteer.resolve_topic(t) for t in state.topics)),
             )
+            shown = [a for a, _ in render.facet_entries(result.facets.actors)]
+            shown += [a for h in result.hits for a in (*h.passage.actors, *h.passage.inferred)]
+            g.actor_labels = searcher.discovered_labels([*state.actors, *shown])
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
             pages=render.page_numbers(result.total, state.page, state.limit),
@@ -145,6 +148,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
         with handle.searcher() as searcher:
             passages = searcher.passage(key, context)
             gazetteer = searcher.gazetteer
+            g.actor_labels = searcher.discovered_labels(a for p in passages for a in (*p.actors, *p.inferred))
         current = next(p for p in passages if p.key == key)
         return render_template(
             "passage.html", state=state, passages=passages, current=current, gazetteer=gazetteer,
