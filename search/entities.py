@@ -77,7 +77,7 @@ LABEL_PASSAGES = 20
 def discovered_labels(searcher, idents) -> dict[str, str]:
     """Display names of the discovered entities among ``idents``, from the forms of their first
     passages, by the listing's rule: what a page shows instead of a romanised id."""
-    cache = searcher.__dict__.setdefault("_discovered_labels", {})
+    cache = searcher.discovered_label_cache
     for ident in idents:
         docs = () if ident in cache else searcher._docs("discovered", ident)
         if not docs:

@@ -162,6 +162,7 @@ class PassageSearcher:
         self.compiler = QueryCompiler(self.words, self.gazetteer)
         self.searcher = self.index.whoosh.searcher(weighting=BM25F())
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
+        self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
         if engine == "numpy":
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
