@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 from arsearch.cli import output
+from arsearch.cli.exports import export_options
 from arsearch.cli.first_use import build_on_first_use, print_warnings
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
@@ -24,6 +25,7 @@ from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
 from arsearch.indexer.store import damage_error
 from arsearch.search import PassageSearcher
+from arsearch.search.export import search_all
 from arsearch.search.searcher import DEFAULT_LIMIT
 from arsearch.search.suggest import with_suggestions
 
@@ -195,11 +197,12 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @JSON_OPTION
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
 @click.option("--explain", is_flag=True, help="Show which passage words each query word matched, and why.")
+@export_options
 @click.option("--bidi", is_flag=True, help="Reorder right-to-left text for terminals that do not (kitty, WezTerm, tmux, xterm); implies --no-color.")
 @COLOR_OPTION
 @INDEX_OPTION
 @SOURCE_OPTION
-def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, bidi, color, index_dir, source_dir):
+def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -210,19 +213,29 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
       arsearch search --actor putin
       arsearch search -- سورية -أوكرانيا
       arsearch search سوريا --explain
+      arsearch search سوريا --all --csv --bom > syria.csv
+      arsearch search بوتين --count
+      arsearch search بوتين --articles
     """
     unknown = [q for q in query if q.startswith("--")]
     if unknown:
         raise click.UsageError(f"no such option: {unknown[0]}")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
+    export.check(as_json, as_jsonl, explain)
     with _searcher(index_dir, source_dir) as searcher:
-        result = searcher.search(
-            " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
-            include_inferred=include_inferred,
-        )
-        result = with_suggestions(searcher, result, include_inferred)
-    if as_json:
+        options = dict(actors=actors, topics=topics, include_inferred=include_inferred)
+        if export.count:
+            result = searcher.search(" ".join(query), limit=0, **options)
+        elif export.reads_all:
+            result = search_all(searcher, " ".join(query), offset=offset, **options)
+        else:
+            result = searcher.search(" ".join(query), limit=limit, offset=offset, **options)
+        if not export.count:
+            result = with_suggestions(searcher, result, include_inferred)
+    if export.write(result, as_json, as_jsonl):
+        pass  # --csv, --tsv, --count or --articles printed it
+    elif as_json:
         click.echo(output.format_json(result, explain))
     elif as_jsonl:
         if result.hits:

@@ -129,6 +129,8 @@ class SearchResult:
         data = {
             "query": self.query,
             "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
             "hits": [h.to_json(explain) for h in self.hits],
             "facets": {
                 "actors": dict(self.facets.actors), "topics": dict(self.facets.topics),

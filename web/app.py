@@ -16,13 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from arsearch.indexer import settings
-from arsearch.indexer.errors import ArsearchError, IndexMissingError, NotFoundError, QueryError
+from arsearch.indexer.errors import ArsearchError, QueryError
 from arsearch.indexer.store import current_generation, rebuild_command
 from arsearch.search import PassageSearcher
+from arsearch.search.export import HIT_COLUMNS, hit_rows, table
+from arsearch.search.marks import passage_marks
 from arsearch.search.suggest import with_suggestions
-from arsearch.web import render
+from arsearch.web import messages, render
 from arsearch.web.security import SECURITY_HEADERS, allowed_hosts, host_name
-from arsearch.web.state import SearchState, parse_number
+from arsearch.web.state import SearchState, page_links, parse_number
 from flask import Flask, Response, abort, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -32,14 +34,14 @@ PASSAGE_CONTEXT = 2
 START_ENTITIES = 40
 #: Longest request target (path and query string) answered: what common servers accept (nginx: 8 KiB).
 MAX_URL_BYTES = 8192
-#: How the page titles an HTTP error it answers itself (others keep Werkzeug's English name).
-HTTP_TITLES = {400: "طلب غير صالح", 404: "غير موجود", 405: "غير مسموح", 414: "الرابط طويل جدًا"}
-#: What to do next, by status.
+#: The detail line under the page's Arabic explanation of an HTTP error, by status.
 HTTP_MESSAGES = {
     404: "no such page; start from the search page",
     405: "this page only answers GET requests",
     414: f"the address is longer than {MAX_URL_BYTES} bytes; shorten the query",
 }
+#: What ``/api/search?format=csv`` is saved as.
+CSV_FILENAME = "arsearch-results.csv"
 
 
 class IndexHandle:
@@ -91,7 +93,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
 
     @app.context_processor
     def helpers():
-        return {"render": render, "how_ar": render.HOW_AR}
+        return {"render": render, "how_ar": render.HOW_AR, "messages": messages}
 
     app.jinja_env.filters["isolate"] = render.isolate
     app.jinja_env.filters["facet_entries"] = render.facet_entries
@@ -140,8 +142,10 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             pages=render.page_numbers(result.total, state.page, state.limit),
         )
 
-    @app.get("/passage/<article_id>/<int:number>")
+    @app.get("/passage/<path:article_id>/<int:number>")
     def passage_page(article_id: str, number: int):
+        """A passage among its neighbours, the query's words marked; ``path``: article ids of files in
+        subfolders hold a ``/``."""
         state = SearchState.from_args(request.args)
         context = parse_number(request.args.get("context"), "context", 0, 20, PASSAGE_CONTEXT)
         key = f"{article_id}#{number}"
@@ -149,54 +153,68 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             passages = searcher.passage(key, context)
             gazetteer = searcher.gazetteer
             g.actor_labels = searcher.discovered_labels(a for p in passages for a in (*p.actors, *p.inferred))
+            marks = passage_marks(searcher, state.q, passages)
         current = next(p for p in passages if p.key == key)
         return render_template(
             "passage.html", state=state, passages=passages, current=current, gazetteer=gazetteer,
-            source_url=render.safe_url(current.url),
+            source_url=render.safe_url(current.url), marks=marks,
         )
 
     @app.get("/api/search")
     def search_json():
-        """The JSON of ``arsearch search --json`` (``?explain=1``: of ``--json --explain``)."""
+        """The JSON of ``arsearch search --json`` (``?explain=1``: of ``--json --explain``) with links to
+        the previous and next pages; ``?format=csv``: the rows of ``arsearch search --csv``."""
         state = SearchState.from_args(request.args)
         explain = request.args.get("explain", "") in ("1", "true", "yes", "on")
+        as_csv = request.args.get("format", "json") == "csv"
+        if request.args.get("format", "json") not in ("json", "csv"):
+            raise QueryError(f"format must be json or csv, not {request.args['format']!r}")
         with handle.searcher() as searcher:
             result = searcher.search(
                 state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
                 include_inferred=state.inferred,
             )
-            result = with_suggestions(searcher, result, state.inferred)
-        return _json(result.to_json(explain))
+            if not as_csv:
+                result = with_suggestions(searcher, result, state.inferred)
+        if as_csv:
+            bom = request.args.get("bom", "") in ("1", "true", "yes", "on")
+            return Response(
+                table(hit_rows(result), HIT_COLUMNS, "csv", bom), mimetype="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="{CSV_FILENAME}"'},
+            )
+        extra = {"explain": "1"} if explain else {}
+        prev, following = page_links(state, result.total)
+        data = result.to_json(explain)
+        data["prev"] = url_for("search_json", **prev, **extra) if prev is not None else None
+        data["next"] = url_for("search_json", **following, **extra) if following is not None else None
+        return _json(data)
 
     @app.errorhandler(ArsearchError)
     def library_error(error: ArsearchError):
-        if isinstance(error, QueryError):
-            status, title = 400, "لم نفهم البحث"
-        elif isinstance(error, NotFoundError):
-            status, title = 404, "غير موجود"
-        elif isinstance(error, IndexMissingError):
-            status, title = 503, "لا يوجد فهرس بعد"
-        else:
-            status, title = 503, "لا يمكن قراءة الفهرس"
-        return _error(status, title, str(error), build_hint if status == 503 else None)
+        status, title, explanation = messages.library_error(error)
+        return _error(status, title, str(error), build_hint if status == 503 else None, explanation)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         """Every HTTP error the app raises (a foreign host, 404, 405, 414…), as the page's own error page."""
         message = HTTP_MESSAGES.get(exc.code) or exc.description
-        return _error(exc.code or 500, HTTP_TITLES.get(exc.code, exc.name), message)
+        title, explanation = messages.http_error(exc.code or 500)
+        return _error(exc.code or 500, title, message, None, explanation)
 
     @app.errorhandler(500)
     def internal(_exc):
-        return _error(500, "خطأ داخلي", "something went wrong on the server; its log says what")
+        title, explanation = messages.http_error(500)
+        return _error(500, title, "something went wrong on the server; its log says what", None, explanation)
 
-    def _error(status: int, title: str, message: str, hint: str | None = None):
+    def _error(status: int, title: str, message: str, hint: str | None = None, explanation: str = ""):
         if request.path.startswith("/api/"):
             body = {"error": message, **({"hint": hint} if hint else {})}
             return _json(body, status)
         # The search box keeps the query, unless the query is what made the address too long.
         state = SearchState(q="" if status == 414 else request.args.get("q", "").strip())
-        page = render_template("error.html", state=state, status=status, title=title, message=message, hint=hint)
+        page = render_template(
+            "error.html", state=state, status=status, title=title, message=message, hint=hint, explanation=explanation,
+        )
         return page, status
 
     def _json(data, status: int = 200) -> Response:

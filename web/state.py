@@ -86,3 +86,11 @@ def parse_number(raw: str | None, name: str, lowest: int, highest: int, default:
     if not lowest <= value <= highest:
         raise QueryError(f"{name} must be between {lowest} and {highest}, not {value}")
     return value
+
+
+def page_links(state: SearchState, total: int) -> tuple[dict | None, dict | None]:
+    """URL parameters of the previous and the next page of ``state`` over ``total`` hits (None: there
+    is none), so a client walks every hit once by following them."""
+    prev = state.params(page=state.page - 1) if state.page > 1 and state.limit else None
+    more = state.limit and state.offset + state.limit < total and state.page < MAX_PAGE
+    return prev, state.params(page=state.page + 1) if more else None
