@@ -129,6 +129,10 @@ def test_phone_layout_and_errors(page, base_url):
     page.goto(base_url + "/?q=" + "سورية")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the phone
+    # The hits come first, the facet lists after them.
+    hits, facets = page.locator(".results").bounding_box(), page.locator(".facets").bounding_box()
+    assert hits["y"] + hits["height"] <= facets["y"]
+    assert page.locator(".hit").first.bounding_box()["y"] < 844
     screenshot(page, "phone")
     response = page.goto(base_url + '/?q="سورية')
     assert response.status == 400
@@ -142,3 +146,22 @@ def test_script_in_query_never_runs(page, base_url):
     page.wait_for_load_state("load")
     assert dialogs == []
     assert "<img src=x" in page.locator("input[name=q]").input_value()
+
+
+def test_a_hit_opens_its_passage_scrolled_into_view_and_marked(page, base_url):
+    page.set_viewport_size({"width": 1100, "height": 600})
+    page.goto(base_url + "/?q=" + "زاخاروفا")
+    link = page.locator(".hit a.passage-link").last
+    key = link.locator("xpath=ancestor::li[1]").get_attribute("data-key")
+    number = key.rsplit("#", 1)[1]
+    link.click()
+    assert urlsplit(page.url).fragment == f"p{number}"
+    assert query_of(page.url)["q"] == ["زاخاروفا"]
+    current = page.locator(f"#p{number}")
+    expect(current).to_have_attribute("data-key", key)
+    expect(current.locator("mark").first).to_have_text("زاخاروفا")
+    assert page.evaluate("window.scrollY") > 0  # the browser scrolled to the passage…
+    top = current.evaluate("e => e.getBoundingClientRect().top")
+    header = page.locator("header.top").bounding_box()["height"]
+    assert header <= top < 600  # …and it is in view, below the sticky header, not under it
+    screenshot(page, "passage-anchor")
