@@ -6,10 +6,10 @@ hit with fixed columns (``HIT_COLUMNS``), or one row per matching article (``ART
 A cell holding several values (actors, topics) joins them with ``MULTI_SEPARATOR``; ids never
 contain it.
 
-Every hit of a search, not one page of it (``search_all``), is read page after page of the largest
-page size (``$ARSEARCH_MAX_PAGE_HITS``); each page is one ordinary search under its own budget and
-deadline (``search.budget``), so no single step runs longer than a search may, and Ctrl-C stops it
-between two pages.
+Every hit of a search, not one page of it (``search_all``), is read page after page of
+``EXPORT_PAGE_HITS`` (or ``$ARSEARCH_MAX_PAGE_HITS`` if lower); each page is one ordinary search under
+its own budget and deadline (``search.budget``), so no single step runs longer than a search may, and
+Ctrl-C stops it between two pages.
 """
 
 import csv
@@ -28,6 +28,10 @@ HIT_COLUMNS = (
 ARTICLE_COLUMNS = ("rank", "doc_id", "passages", "best_key", "best_score", "date", "source", "title", "url")
 #: Between the values of a multi-valued cell (actor and topic ids): a spreadsheet's "split text" takes it.
 MULTI_SEPARATOR = "; "
+#: Hits per page when reading every hit. Each hit costs ~1–3 ms (its passage is analysed again for the
+#: marks; benchmarks/exports.py), so a page of 1,000 can outrun the 1.5 s query deadline on a loaded
+#: machine; 200 stays well under it, and matching again for each page adds little (see the README).
+EXPORT_PAGE_HITS = 200
 #: What a spreadsheet program needs at the start of a file to read it as UTF-8 (Excel does).
 BOM = "\ufeff"
 #: Table formats: the csv module's dialect for each (quoting a cell that holds the delimiter, a
@@ -106,7 +110,7 @@ def search_all(searcher, query: str = "", offset: int = 0, **options) -> SearchR
     """Every hit from ``offset`` on, ranked as one search ranks them: pages of the largest page size,
     each an ordinary ``searcher.search`` under its own deadline. ``options`` go to each search."""
     options.pop("limit", None)
-    page = settings.MAX_PAGE_HITS.value()
+    page = min(EXPORT_PAGE_HITS, settings.MAX_PAGE_HITS.value())
     first = searcher.search(query, limit=page, offset=offset, **options)
     hits = list(first.hits)
     while offset + len(hits) < first.total and len(hits) % page == 0:
