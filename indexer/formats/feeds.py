@@ -37,7 +37,7 @@ def read_feed(text: str, name: str, mapping: dict[str, str], warn: Warn) -> Iter
         raise ValueError(f"{name}: {why}, skipped")
     source = (feed.feed.get("title") or "").strip()
     for number, item in enumerate(feed.entries, 1):
-        body = extract_html(_html_of(item))
+        body = extract_html(_html_of(item), fragment=True)
         if body is None:
             warn(number, "no text, entry skipped")
             continue

@@ -12,8 +12,11 @@ import trafilatura
 from arsearch.indexer.formats.entry import Entry, Warn
 
 
-def extract_html(html: str) -> Entry | None:
-    """The main text and metadata of an HTML page or fragment, or None when it has no text."""
+def extract_html(html: str, fragment: bool = False) -> Entry | None:
+    """The main text and metadata of an HTML page, or of a ``fragment`` (a feed entry's content:
+    trafilatura finds no body in a lone paragraph, so it is given one), or None when it has no text."""
+    if fragment:
+        html = f"<html><body>{html}</body></html>"
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True)
     if doc is None or not (doc.text or "").strip():
         return None
