@@ -3,6 +3,7 @@ and the .txt header block, each read from a file shaped like the ones analysts h
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 
@@ -106,7 +107,7 @@ def test_csv_export_by_the_usual_column_names(tmp_path):
     assert (sanctions.date, sanctions.source) == ("2017-11-21T16:00:00+00:00", "الخليج اليوم")
     assert sanctions.url == "https://khaleej-today.example/world/nk-sanctions"
     assert league.date == "19/11/2017"  # day or month first? kept as written
-    assert report.warnings == ['export.csv:3: no "body" text, row skipped']
+    assert report.warnings == ['export.csv:3: no "body" string, row skipped']
 
 
 def test_column_mapping_names_other_columns_and_a_wrong_one_names_the_columns_there(tmp_path):
@@ -249,7 +250,7 @@ def test_rebuild_summary_lists_each_format_conversions_and_skipped_files(tmp_pat
     assert "read CSV 1 file (2 articles), RSS/Atom 1 file (2 articles), text 1 file (1 article), HTML 1 file (1 article)" in lines
     assert "converted to UTF-8: old.txt (WINDOWS-1256)" in lines
     assert "skipped 1 file (.pdf is not a kind arsearch reads): scan.pdf" in lines
-    assert 'warning: export.csv:3: no "body" text, row skipped' in lines
+    assert 'warning: export.csv:3: no "body" string, row skipped' in lines
     assert "6 added" in result.stdout
     shown = CliRunner().invoke(cli, ["show", "pages/article#2", "--context", "0", "--json", "--index", str(tmp_path / "index")])
     assert shown.exit_code == 0, shown.output
@@ -302,3 +303,19 @@ def test_update_of_a_csv_file_reindexes_only_the_rows_that_changed(tmp_path):
     write(rows[:2])
     updated = runner.invoke(cli, ["index", "--source", str(corpus), "--index", str(index_dir)])
     assert "0 added, 0 changed, 2 removed, 1 unchanged" in updated.stdout
+
+
+def test_a_csv_row_is_searchable_and_shown_on_the_page(tmp_path):
+    from arsearch.web import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _copy(corpus, "export.csv")
+    rebuild_index_dir = tmp_path / "index"
+    assert CliRunner().invoke(cli, ["rebuild", "--source", str(corpus), "--index", str(rebuild_index_dir)]).exit_code == 0
+    client = create_app(rebuild_index_dir).test_client()
+    found = client.get("/?q=منوتشين").get_data(as_text=True)
+    link = re.search(r'href="(/passage/[^"]+)"', found).group(1)
+    assert link.startswith("/passage/export:1/2")
+    shown = client.get(link)
+    assert shown.status_code == 200 and "ستيفن منوتشين" in shown.get_data(as_text=True)

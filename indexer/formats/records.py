@@ -35,11 +35,13 @@ def record_entry(record, columns: dict[str, str], number: int) -> tuple[Entry | 
     parts: dict[str, str] = {}
     for part, column in columns.items():
         text, problem = _value(record.get(column), part)
-        if problem:
+        if problem and part != "text":
+            return None, f'"{column}" {problem}'
+        if problem and "surrogate" in problem:
             return None, f'"{column}" {problem}'
         parts[part] = text
     if not parts.get("text"):
-        return None, f'no "{columns.get("text", "text")}" text'
+        return None, f'no "{columns.get("text", "text")}" string'
     date = parts.get("date", "")
     return Entry(
         parts["text"], title=parts.get("title", ""), source=parts.get("source", ""),
