@@ -256,7 +256,7 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
         writer.cancel()
         raise CorpusError(
             f"nothing to index in {source}: no readable article in any corpus file ({', '.join(SUFFIXES)})"
-            + (f" ({len(report.read.warnings)} files skipped with warnings)" if report.read.warnings else "")
+            + (f" ({len(report.read.warnings)} skipped with warnings, listed above)" if report.read.warnings else "")
         )
     writer.commit(mergetype=parallel.in_front(segments))
     write_atomically(gen / GAZETTEER, gazetteer.to_json())
