@@ -150,7 +150,8 @@ def test_news_api_document_json_array_and_jsonl_with_body(tmp_path):
 
 def test_gzipped_files_read_as_their_inner_kind(tmp_path):
     plain, packed = tmp_path / "plain", tmp_path / "packed"
-    plain.mkdir(), packed.mkdir()
+    plain.mkdir()
+    packed.mkdir()
     plain, _ = _read(_copy(plain, "export.csv", "article.html"))
     for name in ("export.csv", "article.html"):
         (packed / f"{name}.gz").write_bytes(gzip.compress((FORMATS / name).read_bytes()))
@@ -319,3 +320,22 @@ def test_a_csv_row_is_searchable_and_shown_on_the_page(tmp_path):
     assert link.startswith("/passage/export:1/2")
     shown = client.get(link)
     assert shown.status_code == 200 and "ستيفن منوتشين" in shown.get_data(as_text=True)
+
+
+def test_the_index_remembers_the_column_mapping_and_rebuilds_when_it_changes(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.tsv").write_text(
+        "nass\tunwan\nالتقى وزير الخارجية الأمريكي ريكس تيلرسون نظيره الروسي في فيينا.\tتيلرسون ولافروف في فيينا\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    runner = CliRunner()
+    built = runner.invoke(cli, ["rebuild", "--source", str(corpus), "--index", str(index_dir), "--columns", "text=nass"])
+    assert built.exit_code == 0 and "1 added" in built.stdout
+    again = runner.invoke(cli, ["index", "--source", str(corpus), "--index", str(index_dir)])
+    assert again.exit_code == 0 and "0 added, 0 changed, 0 removed, 1 unchanged" in again.stdout
+    changed = runner.invoke(cli, ["index", "--source", str(corpus), "--index", str(index_dir), "--columns", "text=nass,title=unwan"])
+    assert changed.exit_code == 0 and "(the column mapping changed)" in changed.stdout
+    shown = runner.invoke(cli, ["show", "wire:1#1", "--json", "--index", str(index_dir)])
+    assert "تيلرسون ولافروف في فيينا" in shown.stdout
