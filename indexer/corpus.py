@@ -257,13 +257,10 @@ def read_articles(
             continue
         try:
             kind, articles = _read_file(path, name, report, columns or {})
-        except ValueError as e:
-            report.warnings.append(str(e))
-            report.unread.append(name)
-            continue
-        except OSError as e:
-            report.warnings.append(f"{name}: cannot be read ({e.strerror}), skipped")
-            report.unread.append(name)
+        except (ValueError, OSError) as e:
+            report.warnings.append(str(e) if isinstance(e, ValueError) else f"{name}: cannot be read ({e.strerror}), skipped")
+            if name not in report.unread:  # a reader may have named it already, for a bad record
+                report.unread.append(name)
             continue
         if kind is None:  # known only once read: a .gz of another kind, an .xml that is no feed
             report.files -= 1
