@@ -50,10 +50,14 @@ def build_on_first_use(index_dir: Path, source: Path, named: bool) -> None:
 
 
 def print_warnings(report) -> None:
-    for warning in report.read.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    print_read(report.read)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    if report.read.skipped:
-        names = ", ".join(report.read.skipped[:5]) + (" …" if len(report.read.skipped) > 5 else "")
-        click.echo(f"skipped {len(report.read.skipped)} files that are not .txt or .jsonl: {names}", err=True)
+
+
+def print_read(read) -> None:
+    """The warnings and the per-format summary of reading the corpus (also after a failed run)."""
+    for warning in read.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for line in output.format_read(read):
+        click.echo(line, err=True)

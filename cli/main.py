@@ -13,16 +13,18 @@ import sys
 import tempfile
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from arsearch.cli import output
 from arsearch.cli.exports import export_options
-from arsearch.cli.first_use import build_on_first_use, print_warnings
+from arsearch.cli.first_use import build_on_first_use, print_read, print_warnings
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
+from arsearch.indexer.formats.columns import parse_columns
 from arsearch.indexer.store import damage_error
 from arsearch.search import PassageSearcher
 from arsearch.search.export import search_all
@@ -144,12 +146,25 @@ INDEX_OPTION = click.option(
 )
 SOURCE_OPTION = click.option(
     "--source", "source_dir", type=PATH_DIR, default=None, envvar=settings.SOURCE_DIR.env,
-    help=f"Corpus folder of .txt/.jsonl files [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
+    help=f"Corpus folder (.txt .html .xml/.rss/.atom .json .jsonl .csv .tsv, any of them .gz) [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
 )
 GAZETTEER_OPTION = click.option(
     "--gazetteer", "gazetteer_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None, envvar="ARSEARCH_GAZETTEER",
     help="Your own gazetteer TOML, merged over the shipped one (same format).",
+)
+def _parse_columns(ctx, param, value):
+    try:
+        return parse_columns(value) if value is not None else None
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+COLUMNS_OPTION = click.option(
+    "--columns", callback=_parse_columns, metavar="PART=COLUMN,…",
+    help="Columns of CSV/TSV files (and fields of JSON files) that hold each part: text, title, date, "
+    "source, url, author, id; e.g. text=body,date=published [default: the usual names; an update keeps "
+    "the mapping of the last rebuild].",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON (Arabic unescaped).")
 COLOR_OPTION = click.option(
@@ -249,11 +264,23 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
     sys.exit(0 if result.total else EXIT_NO_MATCH)
 
 
+@contextmanager
+def _summary_on_failure():
+    """A failed build still prints what reading met (why nothing could be indexed, often)."""
+    try:
+        yield
+    except ArsearchError as e:
+        if getattr(e, "read", None) is not None:
+            print_read(e.read)
+        raise
+
+
 @cli.command("index")
 @SOURCE_OPTION
 @INDEX_OPTION
 @GAZETTEER_OPTION
-def index_command(source_dir, index_dir, gazetteer_file):
+@COLUMNS_OPTION
+def index_command(source_dir, index_dir, gazetteer_file, columns):
     """Update the index: add new articles, re-index changed ones, delete removed ones.
 
     \b
@@ -261,8 +288,8 @@ def index_command(source_dir, index_dir, gazetteer_file):
       arsearch index --source seeds
     """
     index_dir = _index_path(index_dir)
-    with output.progress_bar("Indexing") as progress:
-        report = update_index(index_dir, source_dir, gazetteer_file, progress=progress)
+    with _summary_on_failure(), output.progress_bar("Indexing") as progress:
+        report = update_index(index_dir, source_dir, gazetteer_file, progress=progress, columns=columns)
     print_warnings(report)
     click.echo(output.format_build(report))
 
@@ -271,7 +298,8 @@ def index_command(source_dir, index_dir, gazetteer_file):
 @SOURCE_OPTION
 @INDEX_OPTION
 @GAZETTEER_OPTION
-def rebuild_command(source_dir, index_dir, gazetteer_file):
+@COLUMNS_OPTION
+def rebuild_command(source_dir, index_dir, gazetteer_file, columns):
     """Build the index from scratch, aside, then swap it in (the old one answers until then).
 
     \b
@@ -280,8 +308,8 @@ def rebuild_command(source_dir, index_dir, gazetteer_file):
     """
     index_dir = _index_path(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
-    with output.progress_bar("Rebuilding") as progress:
-        report = rebuild_index(source, index_dir, gazetteer_file, progress=progress)
+    with _summary_on_failure(), output.progress_bar("Rebuilding") as progress:
+        report = rebuild_index(source, index_dir, gazetteer_file, progress=progress, columns=columns)
     print_warnings(report)
     click.echo(output.format_build(report))
 

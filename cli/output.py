@@ -7,6 +7,7 @@ import sys
 import textwrap
 import unicodedata
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from arsearch.search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
@@ -185,6 +186,29 @@ def progress_bar(label: str):
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_read(read) -> list[str]:
+    """What reading the corpus met, for stderr: files and articles per format, the files read from
+    a legacy encoding, and every file skipped for its kind (the others are in the warnings)."""
+    lines = []
+    if read.formats:
+        per = ", ".join(f"{kind} {_plural(f, 'file')} ({_plural(a, 'article')})" for kind, (f, a) in read.formats.items())
+        lines.append(f"read {per}")
+    if read.converted:
+        lines.append(f"converted to UTF-8: {', '.join(read.converted)}")
+    by_suffix: dict[str, list[str]] = {}
+    for name in read.skipped:
+        suffix = "".join(Path(name).suffixes[-2:]).lower() if name.lower().endswith(".gz") else Path(name).suffix.lower()
+        by_suffix.setdefault(suffix or "(no suffix)", []).append(name)
+    for suffix, names in by_suffix.items():
+        what = "an .xml file that is no RSS/Atom feed" if suffix == ".xml" else f"{suffix} is not a kind arsearch reads"
+        lines.append(f"skipped {_plural(len(names), 'file')} ({what}): {', '.join(names)}")
+    return lines
 
 
 def format_build(report) -> str:

@@ -19,7 +19,7 @@ from arsearch.indexer import parallel, settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.corpus import SUFFIXES, Article, ReadReport, corpus_files, read_articles
 from arsearch.indexer.durable import write_atomically
-from arsearch.indexer.errors import CorpusError, DiskFullError
+from arsearch.indexer.errors import ArsearchError, CorpusError, DiskFullError
 from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.schema import make_schema
 from arsearch.indexer.store import (
@@ -128,9 +128,9 @@ class FileLedger:
         self.files[self._current][2].append(article_id)
 
 
-def _articles(source: Path, report: BuildReport, progress: Progress | None, ledger: FileLedger | None = None):
+def _articles(source: Path, report: BuildReport, progress: Progress | None, ledger: FileLedger | None, columns: dict):
     total = len(corpus_files(source))
-    for article in read_articles(source, report.read, skip=ledger.skip if ledger else None):
+    for article in read_articles(source, report.read, skip=ledger.skip if ledger else None, columns=columns):
         if progress:
             progress(report.read.files, total)
         yield article
@@ -182,11 +182,14 @@ def rebuild_index(
     progress: Progress | None = None,
     lock_timeout: float | None = None,
     if_missing: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> BuildReport | None:
     """Build the whole index from ``source`` aside, then swap it in atomically.
 
     ``if_missing`` (a first use) builds only when, once the lock is held, there is still no index:
-    two first uses at once build it once, and the second returns None.
+    two first uses at once build it once, and the second returns None. ``columns`` maps the parts of
+    an article to the columns of CSV/JSON files (``indexer.formats.columns``); the index keeps it for
+    the updates that follow.
     """
     source, index_dir = Path(source), Path(index_dir)
     started = time.perf_counter()
@@ -200,8 +203,9 @@ def rebuild_index(
         free = _free_bytes(index_dir)
         gen = new_generation(index_dir)
         try:  # from here on the generation is marked: if this process dies, the next writer removes it
-            _build_generation(gen, source, gazetteer, report, progress)
+            _build_generation(gen, source, gazetteer, report, progress, columns or {})
         except BaseException as e:
+            _attach_read(e, report)
             # The half-built generation is dropped; CURRENT still names the previous one.
             shutil.rmtree(gen, ignore_errors=True)
             _raise_disk_full(e, index_dir, _corpus_bytes(source), free)
@@ -211,22 +215,29 @@ def rebuild_index(
     return report
 
 
-def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: BuildReport, progress) -> None:
+def _attach_read(e: BaseException, report: BuildReport) -> None:
+    """A failed run's error carries what reading met, so the CLI can still show why (``e.read``)."""
+    if isinstance(e, ArsearchError) and not hasattr(e, "read"):
+        e.read = report.read
+
+
+def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: BuildReport, progress, columns: dict) -> None:
     words = WordAnalyzer(load_stopwords(), gazetteer.protected_names())
     tagger = Tagger(gazetteer, words)
     ix = create_whoosh_index(gen, make_schema(words))
     manifest = Manifest.new(source, gazetteer)
+    manifest.columns = dict(columns)
     ledger = FileLedger()
     # A large corpus is split into shares, one per core: children index the first ones into
     # segments of their own, this process the last one (see indexer.parallel).
     points = parallel.split_points(source)
     limitmb = max(32, settings.WRITER_LIMIT_MB // (len(points) + 1))
-    workers = parallel.start(ix, source, lambda a: _documents(a, tagger), points, limitmb)
+    workers = parallel.start(ix, source, lambda a: _documents(a, tagger), points, limitmb, columns)
     own_first = points[-1] if points else (0, 0)
     segments: list = []
     writer = ix.writer(limitmb=limitmb)
     try:
-        for article in _articles(source, report, progress, ledger):
+        for article in _articles(source, report, progress, ledger, columns):
             if parallel.position(article, report.read) >= own_first:
                 for doc in _documents(article, tagger):
                     writer.add_document(**doc)
@@ -244,8 +255,8 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
     if not manifest.articles:
         writer.cancel()
         raise CorpusError(
-            f"nothing to index in {source}: no readable .txt or .jsonl article"
-            + (f" ({len(report.read.warnings)} files skipped with warnings)" if report.read.warnings else "")
+            f"nothing to index in {source}: no readable article in any corpus file ({', '.join(SUFFIXES)})"
+            + (f" ({len(report.read.warnings)} skipped with warnings, listed above)" if report.read.warnings else "")
         )
     writer.commit(mergetype=parallel.in_front(segments))
     write_atomically(gen / GAZETTEER, gazetteer.to_json())
@@ -258,11 +269,13 @@ def update_index(
     gazetteer_file: Path | None = None,
     progress: Progress | None = None,
     lock_timeout: float | None = None,
+    columns: dict[str, str] | None = None,
 ) -> BuildReport:
     """Bring the index in line with the corpus: add new, re-index changed, delete removed articles.
 
-    With no index yet, or when the gazetteer changed (tags and protected names depend on it), this
-    is a full rebuild, and the report says why. A lost CURRENT is pointed again at the newest
+    With no index yet, or when the gazetteer or the column mapping changed (tags and protected
+    names depend on the one, what a CSV row gives on the other), this is a full rebuild, and the
+    report says why. ``columns`` None keeps the mapping the index was built with. A lost CURRENT is pointed again at the newest
     complete generation, never replaced by a build from the default corpus.
     """
     index_dir = Path(index_dir)
@@ -270,7 +283,10 @@ def update_index(
     if current_generation(index_dir) is None:
         restored = _restore_current(index_dir, lock_timeout)
         if restored is None:
-            report = rebuild_index(Path(source or settings.SOURCE_DIR.value()), index_dir, gazetteer_file, progress, lock_timeout)
+            report = rebuild_index(
+                Path(source or settings.SOURCE_DIR.value()), index_dir, gazetteer_file, progress, lock_timeout,
+                columns=columns,
+            )
             report.reason = "no index yet"
             return report
         notes.append(f"CURRENT was missing; pointed it again at {restored}, the newest complete generation")
@@ -279,15 +295,19 @@ def update_index(
     source = Path(source or opened.manifest.source)
     gazetteer = Gazetteer.load(gazetteer_file)
     if gazetteer.fingerprint != opened.manifest.gazetteer:
-        report = rebuild_index(source, index_dir, gazetteer_file, progress, lock_timeout)
+        report = rebuild_index(source, index_dir, gazetteer_file, progress, lock_timeout, columns=_columns(columns, opened))
         report.reason = "the gazetteer changed"
+        return report
+    if columns is not None and columns != opened.manifest.columns:
+        report = rebuild_index(source, index_dir, gazetteer_file, progress, lock_timeout, columns=columns)
+        report.reason = "the column mapping changed"
         return report
     started = time.perf_counter()
     report = BuildReport(index_dir, source, notes=notes)
     files = corpus_files(source)
     if not any(p.suffix.lower() in SUFFIXES for p in files):
         raise CorpusError(
-            f"corpus folder {source} holds no .txt or .jsonl file (an unmounted drive or a failed sync?); "
+            f"corpus folder {source} holds no corpus file ({', '.join(SUFFIXES)}; an unmounted drive or a failed sync?); "
             "the index was not changed. Pass --source DIR if the corpus moved"
         )
     with writer_lock(index_dir, settings.lock_timeout(lock_timeout)):
@@ -296,10 +316,17 @@ def update_index(
         try:
             verify_index(opened)
             _update_generation(opened, source, report, progress)
+        except BaseException as e:
+            _attach_read(e, report)
+            raise
         finally:
             opened.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _columns(given: dict[str, str] | None, opened) -> dict[str, str]:
+    return dict(opened.manifest.columns) if given is None else given
 
 
 def _restore_current(index_dir: Path, lock_timeout: float | None) -> str | None:
@@ -349,7 +376,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
         return writer
 
     try:
-        for article in _articles(source, report, progress, ledger):
+        for article in _articles(source, report, progress, ledger, manifest.columns):
             if article.article_id in ledger.skipped:
                 # An unread file already gave this id (read in full, the corpus keeps one only).
                 report.read.warnings.append(f"{article.path}: duplicate article id {article.article_id!r}, skipped")

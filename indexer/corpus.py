@@ -1,11 +1,19 @@
 """Reading the corpus: files under a folder → articles (title, source, paragraphs) → passages.
 
+Each file kind (text, HTML, RSS/Atom, JSON, JSON Lines, CSV/TSV, and any of them gzipped) has its
+reader in ``indexer.formats``; this module picks the reader, turns what it gives into articles and
+decides their ids: a file of one article (.txt, .html) gives it its path without suffixes
+(``news/2017/lavrov``); a file of many gives each the id its record carries (an ``id`` column or
+field), else ``PATH:N`` with N the record's place in the file (the JSON Lines line, the CSV data row,
+the JSON array item, the feed entry, from 1). The ids stay the same as long as the file does.
+
 Scraped blog reposts end in boilerplate that names the article and its source ("The post TITLE
 appeared first on SOURCE.", "Posted from …", "Read more", "Note: Only a member of this blog may post
 a comment."). It gives the article its title and source and is never a passage.
 
-A file that cannot be read (not UTF-8, binary, empty) is skipped with a warning that names it; the
-rest of the corpus is indexed. So is a file over the size limit (``settings.MAX_FILE_MB``).
+A file that cannot be read (an undecidable encoding, binary, empty) is skipped with a warning that
+names it; the rest of the corpus is indexed. So is a file over the size limit (``settings.MAX_FILE_MB``,
+decompressed size included).
 
 A paragraph longer than ``settings.MAX_PASSAGE_WORDS`` words is cut into several passages at
 sentence ends (. ؟ ? ! ؛), else at clause commas (، ,), else between words: one passage stays small
@@ -21,11 +29,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arsearch.indexer import settings
+from arsearch.indexer import formats, settings
 from arsearch.indexer.errors import CorpusError
+from arsearch.indexer.formats.encodings import decode
+from arsearch.indexer.formats.entry import Entry
+from arsearch.indexer.formats.raw import read_bounded
 
-#: File kinds the reader understands; anything else is counted as skipped.
-SUFFIXES = (".txt", ".jsonl")
+#: File kinds the reader understands (``indexer.formats``); anything else is counted as skipped.
+SUFFIXES = formats.SUFFIXES
 
 _POST_RE = re.compile(r"The post (?P<title>.+?) appeared first on (?P<source>.+?)\.?\s*$", re.I)
 _POSTED_FROM_RE = re.compile(r"Posted from\s+(?P<source>.+?)\s*$", re.I)
@@ -66,6 +77,7 @@ class Article:
     date: str = ""
     url: str = ""
     path: str = ""
+    author: str = ""
 
     @property
     def passages(self) -> list[Passage]:
@@ -74,9 +86,10 @@ class Article:
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that is indexed changes."""
-        payload = json.dumps(
-            [self.title, self.source, self.date, self.url, list(self.paragraphs)], ensure_ascii=False
-        )
+        fields = [self.title, self.source, self.date, self.url, list(self.paragraphs)]
+        if self.author:  # added later: an article without one keeps the hash it had
+            fields.append(self.author)
+        payload = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
@@ -86,6 +99,9 @@ class ReadReport:
 
     files: int = 0
     skipped: list[str] = field(default_factory=list)  # not a corpus file kind
+    # format name -> [files read, articles they gave], in the order met
+    formats: dict[str, list[int]] = field(default_factory=dict)
+    converted: list[str] = field(default_factory=list)  # "name (ENCODING)": read from a legacy encoding
     warnings: list[str] = field(default_factory=list)  # a corpus file (or line) that could not be read
     # Files (and folders, ending in "/") that are there but were not read in full: an update keeps
     # the articles they gave before, since it cannot tell whether they are gone.
@@ -179,105 +195,6 @@ def split_paragraphs(text: str) -> tuple[list[str], str, str]:
     return [piece for paragraph in paragraphs for piece in cut_paragraph(paragraph)], title, source
 
 
-#: Byte-order marks of UTF-16 and UTF-32 text (Windows editors save "Unicode" as UTF-16 LE).
-_WIDE_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
-
-
-def _decode(raw: bytes, name: str) -> str:
-    for bom, encoding in _WIDE_BOMS.items():
-        if raw.startswith(bom):
-            raise ValueError(f"{name}: {encoding} text, skipped; convert it with iconv -f {encoding} -t UTF-8")
-    if b"\x00" in raw[:8192]:
-        raise ValueError(f"{name}: binary file, skipped")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(
-            f"{name}: not UTF-8 (byte {e.start}), skipped; convert it with iconv -t UTF-8"
-        ) from e
-
-
-def _read_txt(path: Path, article_id: str, name: str) -> Iterator[Article]:
-    text = _decode(path.read_bytes(), name)
-    paragraphs, title, source = split_paragraphs(text)
-    if not paragraphs:
-        raise ValueError(f"{name}: empty (no text besides boilerplate), skipped")
-    yield Article(article_id, tuple(paragraphs), title=title, source=source, path=name)
-
-
-#: Optional .jsonl fields: each must be a string when present (an id may also be a number).
-_JSONL_FIELDS = ("id", "title", "source", "date", "url")
-
-
-def _record_problem(record) -> str:
-    """Why a parsed .jsonl record cannot be an article, or "" when it can."""
-    if not isinstance(record, dict):
-        return f"a JSON {type(record).__name__}, not an object"
-    body = record.get("text")
-    if not isinstance(body, str) or not body.strip():
-        return 'no "text" string'
-    for name in _JSONL_FIELDS:
-        value = record.get(name)
-        if value is not None and not isinstance(value, str) and not (name == "id" and isinstance(value, int | float)):
-            return f'"{name}" is a JSON {type(value).__name__}, not a string'
-    for name in ("text", *_JSONL_FIELDS):
-        value = record.get(name)
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as e:
-                return f'"{name}" holds a lone surrogate (\\u{ord(value[e.start]):04x}), not text'
-    return ""
-
-
-def _read_jsonl(path: Path, article_id: str, name: str, report: ReadReport) -> Iterator[Article]:
-    """One article per line; a line that cannot be one is skipped with a warning naming it."""
-    text = _decode(path.read_bytes(), name)
-    if not text.strip():
-        raise ValueError(f"{name}: empty, skipped")
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            problem = f"not valid JSON ({e.msg})"
-        except RecursionError:
-            problem = "nested too deeply to be an article"
-        else:
-            problem = _record_problem(record)
-        if problem:
-            report.warnings.append(f"{name}:{lineno}: {problem}, line skipped")
-            if name not in report.unread:
-                report.unread.append(name)
-            continue
-        body = record["text"]
-        paragraphs, title, source = split_paragraphs(body)
-        if not paragraphs:
-            report.warnings.append(f"{name}:{lineno}: only boilerplate, line skipped")
-            continue
-        yield Article(
-            str(record.get("id") or f"{article_id}:{lineno}"),
-            tuple(paragraphs),
-            title=str(record.get("title") or title),
-            source=str(record.get("source") or source),
-            date=str(record.get("date") or ""),
-            url=str(record.get("url") or ""),
-            path=f"{name}:{lineno}",
-        )
-
-
-def _check_size(path: Path, name: str) -> None:
-    """A file over the size limit is skipped before it is read (it would be read whole into memory)."""
-    limit = settings.MAX_FILE_MB.value()
-    size = path.stat().st_size
-    if size > limit * 1024 * 1024:
-        raise ValueError(
-            f"{name}: {size / 1024 / 1024:.0f} MB, over the {limit} MB limit for one file "
-            f"(${settings.MAX_FILE_MB.env}), skipped; split it into smaller files or raise the limit"
-        )
-
-
 def corpus_files(source: Path, unread: list[str] | None = None) -> list[Path]:
     """Every file under the corpus folder, in a stable order (hidden files and folders left out).
 
@@ -315,12 +232,16 @@ def corpus_files(source: Path, unread: list[str] | None = None) -> list[Path]:
 
 
 def read_articles(
-    source: Path, report: ReadReport | None = None, skip: Callable[[str, Path], bool] | None = None
+    source: Path,
+    report: ReadReport | None = None,
+    skip: Callable[[str, Path], bool] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Iterator[Article]:
-    """Articles of every .txt and .jsonl file under ``source``, recursively.
+    """Articles of every corpus file under ``source``, recursively (``indexer.formats`` reads each kind).
 
-    Problems go into ``report`` (warnings and skipped files) instead of stopping the run.
-    ``skip(name, path)`` is asked before each .txt/.jsonl file is read and leaves the file unread
+    Problems go into ``report`` (warnings and skipped files) instead of stopping the run, except a
+    ``columns`` mapping that names a column a file lacks (ColumnsError: the mapping is wrong).
+    ``skip(name, path)`` is asked before each corpus file is read and leaves the file unread
     when it says True (an update skips the files the index holds unchanged). Files are read one
     after the other: every article yielded after a call comes from the file that call named.
     """
@@ -334,24 +255,78 @@ def read_articles(
         report.files += 1
         if skip is not None and skip(name, path):
             continue
-        article_id = name.rsplit(".", 1)[0]
         try:
-            _check_size(path, name)
-            if path.suffix.lower() == ".txt":
-                articles = list(_read_txt(path, article_id, name))
-            else:
-                articles = list(_read_jsonl(path, article_id, name, report))
-        except ValueError as e:
-            report.warnings.append(str(e))
-            report.unread.append(name)
+            kind, articles = _read_file(path, name, report, columns or {})
+        except (ValueError, OSError) as e:
+            report.warnings.append(str(e) if isinstance(e, ValueError) else f"{name}: cannot be read ({e.strerror}), skipped")
+            if name not in report.unread:  # a reader may have named it already, for a bad record
+                report.unread.append(name)
             continue
-        except OSError as e:
-            report.warnings.append(f"{name}: cannot be read ({e.strerror}), skipped")
-            report.unread.append(name)
+        if kind is None:  # known only once read: a .gz of another kind, an .xml that is no feed
+            report.files -= 1
+            report.skipped.append(name)
             continue
+        counts = report.formats.setdefault(kind.name, [0, 0])
+        counts[0] += 1
         for article in articles:
             if article.article_id in seen:
                 report.warnings.append(f"{article.path}: duplicate article id {article.article_id!r}, skipped")
                 continue
             seen.add(article.article_id)
+            counts[1] += 1
             yield article
+
+
+def article_stem(name: str) -> str:
+    """A file's name without its suffixes (``.gz`` and the format's): the id of its one article,
+    the prefix of its many."""
+    stem = name[: -len(".gz")] if name.lower().endswith(".gz") else name
+    return stem.rsplit(".", 1)[0] if "." in stem.rsplit("/", 1)[-1] else stem
+
+
+def _read_file(path: Path, name: str, report: ReadReport, columns: dict[str, str]):
+    """The format of one file and its articles (read in full: the file is bounded in size), or
+    (None, []) for a file of no kind arsearch reads (a ``.gz`` of something else, XML that is no feed)."""
+    raw, suffix = read_bounded(path, name)
+    if suffix not in formats.SUFFIXES or suffix == ".gz":  # a .gz of a kind no reader takes
+        return None, []
+    text, encoding = decode(raw, name)
+    kind = formats.kind_of(suffix, text[:4096])
+    if kind is None:
+        return None, []
+    if encoding:
+        report.converted.append(f"{name} ({encoding})")
+
+    def warn(number: int, problem: str) -> None:
+        report.warnings.append(f"{name}:{number}: {problem}")
+        if name not in report.unread:
+            report.unread.append(name)
+
+    stem = article_stem(name)
+    articles = []
+    for entry in kind.read(text, name, columns, warn):
+        article = _article(entry, name, stem, kind.many)
+        if article is not None:
+            articles.append(article)
+        elif kind.many:
+            warn(entry.number, "only boilerplate, skipped")
+    if not articles and not kind.many:
+        raise ValueError(f"{name}: empty (no text besides boilerplate), skipped")
+    if not articles and name not in report.unread:
+        raise ValueError(f"{name}: no article in it, skipped")
+    return kind, articles
+
+
+def _article(entry: Entry, name: str, stem: str, many: bool) -> Article | None:
+    """An entry as an article: boilerplate out, paragraphs cut to passages, the id decided."""
+    paragraphs, title, source = split_paragraphs(entry.text)
+    if not paragraphs:
+        return None
+    if many:
+        article_id, path = entry.ident or f"{stem}:{entry.number}", f"{name}:{entry.number}"
+    else:
+        article_id, path = stem, name
+    return Article(
+        article_id, tuple(paragraphs), title=entry.title or title or ("" if many else Path(stem).name),
+        source=entry.source or source, date=entry.date, url=entry.url, path=path, author=entry.author,
+    )

@@ -39,3 +39,7 @@ class NotFoundError(ArsearchError, LookupError):
 
 class DiskFullError(ArsearchError):
     """The device ran out of space while the index was written; the previous index still answers."""
+
+
+class ColumnsError(ArsearchError):
+    """A CSV, TSV or JSON file lacks the column ``--columns`` names (or any text column at all)."""

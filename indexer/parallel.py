@@ -117,7 +117,8 @@ def _line_at(path: Path, offset: int) -> int:
 
 
 def _write_share(
-    ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn, parent: int
+    ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn, parent: int,
+    columns: dict,
 ) -> None:
     """In a forked child: index the articles of one share into a new segment, send it back."""
     _die_with_parent(parent)
@@ -128,7 +129,7 @@ def _write_share(
         passages = 0
         # The corpus before the share is read too (not indexed): duplicates are decided exactly as
         # in a one-process read.
-        for article in read_articles(source, report):
+        for article in read_articles(source, report, columns=columns):
             where = position(article, report)
             if where >= end:
                 break
@@ -149,7 +150,7 @@ def _write_share(
         conn.close()
 
 
-def start(ix, source: Path, documents: Callable, points: list[Position], limitmb: int) -> list[Worker]:
+def start(ix, source: Path, documents: Callable, points: list[Position], limitmb: int, columns: dict | None = None) -> list[Worker]:
     """Fork one writer for each share before the last (``documents(article)`` gives an article's
     index documents); the caller indexes the articles from ``points[-1]`` on itself."""
     if not points:
@@ -159,7 +160,8 @@ def start(ix, source: Path, documents: Callable, points: list[Position], limitmb
     for share in zip([(0, 0), *points[:-1]], points, strict=True):
         parent_end, child_end = ctx.Pipe(duplex=False)
         process = ctx.Process(
-            target=_write_share, args=(ix, source, documents, share, limitmb, child_end, os.getpid()), daemon=True
+            target=_write_share, args=(ix, source, documents, share, limitmb, child_end, os.getpid(), columns or {}),
+            daemon=True,
         )
         process.start()
         child_end.close()

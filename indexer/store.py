@@ -70,6 +70,8 @@ class Manifest:
     built: str
     # corpus file name -> [size, mtime_ns, [article ids it gave]]: lets an update skip unchanged files
     files: dict[str, list] = field(default_factory=dict)
+    # article part -> column of CSV/JSON files (``--columns``): an update reads with the same mapping
+    columns: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def new(cls, source: Path, gazetteer: Gazetteer) -> "Manifest":
@@ -82,7 +84,7 @@ class Manifest:
 #: The manifest's fields and the JSON types they must have (a wrong type is a damaged manifest).
 _MANIFEST_TYPES = {
     "schema_version": int, "analyzer_version": int, "source": str, "articles": dict,
-    "gazetteer": str, "built": str, "files": dict,
+    "gazetteer": str, "built": str, "files": dict, "columns": dict,
 }
 
 

@@ -78,7 +78,7 @@ def test_an_emptied_corpus_folder_is_an_error_and_keeps_every_article(indexed):
         p.unlink() if p.is_file() else p.rmdir()
     result = _cli("index", "--source", corpus, "--index", index_dir)
     assert result.exit_code == 2
-    assert "holds no .txt or .jsonl file" in result.stderr and "not changed" in result.stderr
+    assert "holds no corpus file" in result.stderr and "not changed" in result.stderr
     assert _articles(index_dir) == before
 
 
@@ -496,12 +496,15 @@ def test_kill_9_trial_leaves_the_index_intact_and_the_next_run_recovers(trials_d
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
-def test_wide_unicode_text_is_named_as_such_not_binary(tmp_path, encoding):
+def test_wide_unicode_text_is_converted_and_garbage_after_its_mark_is_not(tmp_path, encoding):
     (tmp_path / "a.txt").write_bytes("سورية وروسيا".encode(encoding))  # with its byte-order mark
+    (tmp_path / "b.txt").write_bytes("سورية".encode(encoding)[:4] + b"\x00garbage\x01\x02" * 3)
     report = ReadReport()
-    assert list(read_articles(tmp_path, report)) == []
+    (article,) = read_articles(tmp_path, report)
+    assert article.paragraphs == ("سورية وروسيا",)
+    assert report.converted == [f"a.txt ({encoding.upper()})"]
     (warning,) = report.warnings
-    assert f"{encoding.upper()} text, skipped; convert it with iconv -f {encoding.upper()} -t UTF-8" in warning
+    assert warning.startswith(f"b.txt: starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text")
 
 
 def test_output_to_a_full_device_is_one_line_and_exit_2(seed_index):

@@ -67,6 +67,7 @@ def test_five_nouns_case_forms_are_one_word(classes):
     assert fold("بابا") == "بابا", "بابا (pope) is not ب + أبا"
 
 
+#: Its first line is a heading: it is the article's title, and passage 1 is the paragraph after it.
 ARTICLE = """حوار عن السعادة
 
 تحدث الكاتب طويلا عن السعادة و الشقاء في حياة الناس.
@@ -92,10 +93,10 @@ def article_searcher(tmp_path_factory):
 @pytest.mark.parametrize(
     "query, passages, marked",
     [
-        pytest.param('"السعادة والشقاء"', {2, 5}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-conjunction-apart"),
-        pytest.param('"السعادة و الشقاء"', {2, 5}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-typed-apart"),
-        pytest.param('"أبو بكر"', {3, 4, 5}, {"أبو بكر", "أبي بكر", "أبا بكر"}, id="five-nouns-in-a-phrase"),
-        pytest.param("مسؤول", {3, 4}, {"المسئول", "المسؤولين"}, id="hamza-seat"),
+        pytest.param('"السعادة والشقاء"', {1, 4}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-conjunction-apart"),
+        pytest.param('"السعادة و الشقاء"', {1, 4}, {"السعادة و الشقاء", "السعادة والشقاء"}, id="phrase-typed-apart"),
+        pytest.param('"أبو بكر"', {2, 3, 4}, {"أبو بكر", "أبي بكر", "أبا بكر"}, id="five-nouns-in-a-phrase"),
+        pytest.param("مسؤول", {2, 3}, {"المسئول", "المسؤولين"}, id="hamza-seat"),
     ],
 )
 def test_in_an_index(article_searcher, query, passages, marked):
