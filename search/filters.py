@@ -67,7 +67,7 @@ def parse_bound(text: str, what: str, last: bool) -> str:
         day = int(day) if day else (calendar.monthrange(year, month)[1] if last else 1)
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        raise QueryError(f"{what} {text!r} is not a date; write {DATE_FORMS}, e.g. 2017-11 or 2017-11-05") from None
+        raise QueryError(f"{what}: {text!r} is not a date; write {DATE_FORMS}, e.g. 2017-11 or 2017-11-05") from None
 
 
 def date_range(since: str | None = None, until: str | None = None, inline=()) -> DateRange | None:
@@ -80,6 +80,8 @@ def date_range(since: str | None = None, until: str | None = None, inline=()) ->
     )
     for value in inline:
         found = found.narrowed(inline_range(value))
+    if found.empty:
+        raise QueryError(f"the date filters leave no day (from {found.start} to {found.end}); check --since and --until")
     return found
 
 
