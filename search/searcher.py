@@ -168,13 +168,17 @@ def expansion_notes(plan) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _same_sources(counts) -> dict[str, int]:
+def _same_sources(counts, names, doc_frequency) -> dict[str, int]:
     """Source counts with the spellings of one source (``indexer.sources.source_key``) added up,
-    under its most frequent spelling: a filter by that name finds them all."""
-    groups: dict[str, Counter] = {}
+    under its spelling most frequent in the index (whatever the query matched): a filter by that
+    name finds them all."""
+    label: dict[str, str] = {}
+    for name in sorted(names, key=lambda name: (-doc_frequency("source", name), name)):
+        label.setdefault(source_key(name), name)
+    merged: Counter = Counter()
     for name, n in counts.items():
-        groups.setdefault(source_key(name), Counter())[name] = n
-    return {min(g, key=lambda name: (-g[name], name)): sum(g.values()) for g in groups.values()}
+        merged[label.get(source_key(name), name)] += n
+    return dict(merged)
 
 
 def _split(value) -> tuple[str, ...]:
@@ -276,7 +280,7 @@ class PassageSearcher:
                     if n:
                         counter[term] = n
             if fieldname == "source":
-                counter = _same_sources(counter)
+                counter = _same_sources(counter, self.sources(), self.searcher.reader().doc_frequency)
             counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
         return Facets(counts["actors"], counts["topics"], discovered, counts["source"])
