@@ -217,7 +217,7 @@ def test_timeline_matches_are_the_same_on_both_engines(engines):
     """What ``search.timeline`` counts: every match with its day and article, on both engines."""
     reference, fast = engines
     compared = 0
-    for query, options in _queries(random.Random(2), reference)[:60]:
+    for query, options in _queries(random.Random(2), reference)[:40]:
         options = {k: v for k, v in options.items() if k not in ("limit", "offset", "sort")}
         try:
             want = reference.matching(query, **options)
@@ -227,7 +227,7 @@ def test_timeline_matches_are_the_same_on_both_engines(engines):
         assert got.ids.tolist() == want.ids.tolist() and got.days == want.days and got.articles == want.articles
         assert got.facets == want.facets
         compared += len(want.ids) > 0 and any(want.days)
-    assert compared > 25
+    assert compared > 15
 
 
 def test_scores_follow_whoosh_rules_for_not_and_prefix(engines):
