@@ -142,3 +142,32 @@ def test_script_in_query_never_runs(page, base_url):
     page.wait_for_load_state("load")
     assert dialogs == []
     assert "<img src=x" in page.locator("input[name=q]").input_value()
+
+
+@pytest.fixture(scope="module")
+def news_url(tmp_path_factory):
+    from arsearch.indexer.build import rebuild_index
+
+    from .news import write_news
+
+    root = tmp_path_factory.mktemp("browser-news")
+    rebuild_index(write_news(root / "corpus"), root / "index")
+    with serving(create_app(root / "index")) as url:
+        yield url
+
+
+def test_a_timeline_bar_narrows_the_dates(page, news_url):
+    page.goto(news_url + "/?q=" + "سوريا")
+    expect(page.locator(".total")).to_contain_text("7")
+    bars = page.locator("#timeline a.bar")
+    assert bars.count() == 16  # 30 October 2017 to 14 February 2018 by week, the empty ones included
+    busiest = page.locator('#timeline a.bar[data-since="2017-11-27"]')
+    assert "2 مقاطع في 2 مقالات" in busiest.locator("title").text_content()
+    screenshot(page, "timeline")
+    busiest.locator("rect.slot").click()
+    expect(page.locator(".total")).to_contain_text("2")
+    assert query_of(page.url) == {"q": ["سوريا"], "since": ["2017-11-27"], "until": ["2017-12-03"]}
+    assert set(page.locator(".hit").evaluate_all("hits => hits.map(h => h.dataset.key)")) == {"rt-1130#1", "bbc-1203#1"}
+    assert page.locator("input[name=since]").input_value() == "2017-11-27"
+    # The narrowed search draws its own chart, by day now: 30 November to 3 December.
+    expect(page.locator("#timeline a.bar")).to_have_count(4)

@@ -20,10 +20,12 @@ MAX_BARS = 60
 WIDTH, HEIGHT = 600, 130
 #: Height of the bars' area; the labels go below it.
 PLOT_HEIGHT = 100
-#: Most period labels written under the bars (the others are in the bars' titles).
-MAX_LABELS = 8
-#: Babel patterns of a period's label, by period.
-LABEL_PATTERNS = {"day": "d MMM y", "week": "d MMM y", "month": "LLLL y", "year": "y"}
+#: Most period labels written under the bars (every bar's full name is in its title).
+MAX_LABELS = 6
+#: Babel patterns of a period's name, by period (a week is named by its Monday).
+LABEL_PATTERNS = {"day": "d MMMM y", "week": "d MMMM y", "month": "LLLL y", "year": "y"}
+#: ... and of the shorter label written under a bar.
+SHORT_PATTERNS = {"day": "d MMM y", "week": "d MMM y", "month": "MMM y", "year": "y"}
 #: How the chart names the period length.
 PERIOD_AR = {"day": "يوم", "week": "أسبوع", "month": "شهر", "year": "سنة"}
 
@@ -34,7 +36,7 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str  # the period in Arabic
+    label: str  # the period in Arabic, short, written under the bar
     title: str  # the accessible name: period and counts
     since: str
     until: str
@@ -57,10 +59,10 @@ class Chart:
         return f"عدد المقاطع المطابقة في كل {PERIOD_AR[self.by]}"
 
 
-def period_label(start: str, by: str) -> str:
+def period_label(start: str, by: str, short: bool = False) -> str:
     day = dt.date.fromisoformat(start)
-    label = format_date(day, LABEL_PATTERNS[by], locale="ar")
-    return f"أسبوع {label}" if by == "week" else label
+    label = format_date(day, (SHORT_PATTERNS if short else LABEL_PATTERNS)[by], locale="ar")
+    return f"أسبوع {label}" if by == "week" and not short else label
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -83,9 +85,10 @@ def make_chart(timeline) -> Chart | None:
         bars.append(
             Bar(
                 x=round(WIDTH - (i + 1) * slot + slot * 0.1, 2), y=round(PLOT_HEIGHT - height, 2),
-                width=round(slot * 0.8, 2), height=round(height, 2), label=label, title=title,
+                width=round(slot * 0.8, 2), height=round(height, 2), label=period_label(p.start, timeline.by, True),
+                title=title,
                 since=p.start, until=p.end, passages=p.passages,
-                show_label=i % every == 0 or i == len(periods) - 1 and len(periods) <= MAX_LABELS,
+                show_label=i % every == 0,
             )
         )
     return Chart(tuple(bars), timeline.by, most, timeline.undated_passages)
