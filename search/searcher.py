@@ -76,7 +76,6 @@ class MatchSet:
     days: tuple[str, ...]
     articles: tuple[str, ...]
     facets: Facets
-    range: object = None  # the date filter applied (search.filters.DateRange), if any
 
 
 class _AllMatchesTop(collectors.TopCollector):
@@ -437,7 +436,7 @@ class PassageSearcher:
         else:
             stored = [self.searcher.stored_fields(int(d)) for d in ids]
             days, articles = [f.get("day", "") for f in stored], [f["article_id"] for f in stored]
-        return MatchSet(ids, tuple(days), tuple(articles), self._facets(matched, deadline), run.days)
+        return MatchSet(ids, tuple(days), tuple(articles), self._facets(matched, deadline))
 
     def docs_with(self, fieldname: str, term: str) -> np.ndarray:
         """Live documents carrying a keyword, ascending."""
