@@ -145,14 +145,8 @@ def test_script_in_query_never_runs(page, base_url):
 
 
 @pytest.fixture(scope="module")
-def news_url(tmp_path_factory):
-    from arsearch.indexer.build import rebuild_index
-
-    from .news import write_news
-
-    root = tmp_path_factory.mktemp("browser-news")
-    rebuild_index(write_news(root / "corpus"), root / "index")
-    with serving(create_app(root / "index")) as url:
+def news_url(news):
+    with serving(create_app(news[1])) as url:
         yield url
 
 

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from arsearch.cli.main import cli
-from arsearch.indexer.build import rebuild_index
 from arsearch.indexer.corpus import ReadReport, read_articles
 from arsearch.indexer.dates import normalize_date
 from arsearch.indexer.errors import QueryError
@@ -15,16 +14,6 @@ from arsearch.search import PassageSearcher
 from arsearch.search.filters import DateRange, date_range, inline_range, parse_bound
 from arsearch.search.timeline import count_timeline, search_timeline
 from click.testing import CliRunner
-
-from .news import write_news
-
-
-@pytest.fixture(scope="module")
-def news(tmp_path_factory):
-    root = tmp_path_factory.mktemp("news")
-    corpus = write_news(root / "corpus")
-    report = rebuild_index(corpus, root / "index")
-    return corpus, root / "index", report
 
 
 @pytest.fixture(scope="module")

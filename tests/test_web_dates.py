@@ -6,19 +6,14 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from arsearch.indexer.build import rebuild_index
 from arsearch.search import PassageSearcher
 from arsearch.search.timeline import search_timeline
 from arsearch.web import create_app
 
-from .news import write_news
-
 
 @pytest.fixture(scope="module")
-def news_index(tmp_path_factory):
-    root = tmp_path_factory.mktemp("webnews")
-    rebuild_index(write_news(root / "corpus"), root / "index")
-    return root / "index"
+def news_index(news):
+    return news[1]
 
 
 @pytest.fixture(scope="module")
