@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from arsearch.cli import output
+from arsearch.cli import output, timeline_output
 from arsearch.cli.exports import export_options
 from arsearch.cli.first_use import build_on_first_use, print_read, print_warnings
 from arsearch.cli.serve import serve_command
@@ -28,8 +28,10 @@ from arsearch.indexer.formats.columns import parse_columns
 from arsearch.indexer.store import damage_error
 from arsearch.search import PassageSearcher
 from arsearch.search.export import search_all
+from arsearch.search.filters import SORTS
 from arsearch.search.searcher import DEFAULT_LIMIT
 from arsearch.search.suggest import with_suggestions
+from arsearch.search.timeline import DEFAULT_PERIOD, PERIODS, SPLITS, search_timeline
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2
@@ -148,6 +150,13 @@ SOURCE_OPTION = click.option(
     "--source", "source_dir", type=PATH_DIR, default=None, envvar=settings.SOURCE_DIR.env,
     help=f"Corpus folder (.txt .html .xml/.rss/.atom .json .jsonl .csv .tsv, any of them .gz) [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
 )
+#: Read-only commands build the default index on first use from this folder; ``--source`` there is
+#: the publisher filter (``search``, ``timeline``), so the corpus folder is ``--corpus``.
+CORPUS_OPTION = click.option(
+    "--corpus", "source_dir", type=PATH_DIR, default=None, envvar=settings.SOURCE_DIR.env,
+    help=f"Corpus folder the default index is built from on first use [default: {settings.SOURCE_DIR.default}, "
+    f"or ${settings.SOURCE_DIR.env}].",
+)
 GAZETTEER_OPTION = click.option(
     "--gazetteer", "gazetteer_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None, envvar="ARSEARCH_GAZETTEER",
@@ -167,6 +176,23 @@ COLUMNS_OPTION = click.option(
     "the mapping of the last rebuild].",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON (Arabic unescaped).")
+
+
+def filter_options(command):
+    """The filters ``search`` and ``timeline`` share: the same passages are found by both."""
+    options = [
+        click.option("--actor", "actors", multiple=True, help="Only passages naming this actor (id, English or Arabic name); repeat for any of several."),
+        click.option("--topic", "topics", multiple=True, help="Only passages about this topic; repeat for any of several."),
+        click.option("--inferred", "include_inferred", is_flag=True, help="--actor also matches role references (الرئيس الروسي, نظيره الفرنسي)."),
+        click.option("--since", metavar="DATE", default=None, help="Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE", default=None, help="Only articles dated on or before DATE (inclusive: --until 2017-11 is up to 30 November)."),
+        click.option("--source", "sources", metavar="NAME", multiple=True, help="Only articles from this publisher (case and spacing ignored); repeat for any of several."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 COLOR_OPTION = click.option(
     "--color/--no-color", "color", default=None,
     help="Colour the marks [default: on a terminal, unless NO_COLOR is set].",
@@ -204,9 +230,8 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
-@click.option("--actor", "actors", multiple=True, help="Only passages naming this actor (id, English or Arabic name); repeat for any of several.")
-@click.option("--topic", "topics", multiple=True, help="Only passages about this topic; repeat for any of several.")
-@click.option("--inferred", "include_inferred", is_flag=True, help="--actor also matches role references (الرئيس الروسي, نظيره الفرنسي).")
+@filter_options
+@click.option("--sort", type=click.Choice(SORTS), default=SORTS[0], show_default=True, help="Order: by relevance, oldest first (date) or newest first (-date); undated last.")
 @click.option("--limit", type=click.IntRange(0), default=DEFAULT_LIMIT, show_default=True, help="Hits to show.")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip (paging).")
 @JSON_OPTION
@@ -216,8 +241,8 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @click.option("--bidi", is_flag=True, help="Reorder right-to-left text for terminals that do not (kitty, WezTerm, tmux, xterm); implies --no-color.")
 @COLOR_OPTION
 @INDEX_OPTION
-@SOURCE_OPTION
-def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir):
+@CORPUS_OPTION
+def search_command(query, actors, topics, include_inferred, since, until, sources, sort, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -231,6 +256,8 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
       arsearch search سوريا --all --csv --bom > syria.csv
       arsearch search بوتين --count
       arsearch search بوتين --articles
+      arsearch search سوريا --since 2017-11 --until 2017-12 --sort date
+      arsearch search 'بوتين source:"RT Arabic" date:2017-11..'
     """
     unknown = [q for q in query if q.startswith("--")]
     if unknown:
@@ -239,7 +266,10 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
         raise click.UsageError("--json and --jsonl cannot be used together")
     export.check(as_json, as_jsonl, explain)
     with _searcher(index_dir, source_dir) as searcher:
-        options = dict(actors=actors, topics=topics, include_inferred=include_inferred)
+        options = dict(
+            actors=actors, topics=topics, include_inferred=include_inferred,
+            since=since, until=until, sources=sources, sort=sort,
+        )
         if export.count:
             result = searcher.search(" ".join(query), limit=0, **options)
         elif export.reads_all:
@@ -345,7 +375,7 @@ def _entities_command(fieldname: str, used_only: bool, as_json: bool, index_dir,
 )
 @JSON_OPTION
 @INDEX_OPTION
-@SOURCE_OPTION
+@CORPUS_OPTION
 def actors_command(used_only, discovered, write_file, as_json, index_dir, source_dir):
     """List the gazetteer's actors with the number of passages that name each.
 
@@ -381,7 +411,7 @@ def actors_command(used_only, discovered, write_file, as_json, index_dir, source
 @click.option("--used", "used_only", is_flag=True, help="Only topics found in the index.")
 @JSON_OPTION
 @INDEX_OPTION
-@SOURCE_OPTION
+@CORPUS_OPTION
 def topics_command(used_only, as_json, index_dir, source_dir):
     """List the gazetteer's topics with the number of passages about each.
 
@@ -398,7 +428,7 @@ def topics_command(used_only, as_json, index_dir, source_dir):
 @JSON_OPTION
 @COLOR_OPTION
 @INDEX_OPTION
-@SOURCE_OPTION
+@CORPUS_OPTION
 def show_command(key, context, as_json, color, index_dir, source_dir):
     """Show a passage (ARTICLE#N) with its neighbours.
 
@@ -417,7 +447,7 @@ def show_command(key, context, as_json, color, index_dir, source_dir):
 @cli.command("stats")
 @JSON_OPTION
 @INDEX_OPTION
-@SOURCE_OPTION
+@CORPUS_OPTION
 def stats_command(as_json, index_dir, source_dir):
     """Show what the index holds: articles, passages, size, versions.
 
@@ -432,6 +462,43 @@ def stats_command(as_json, index_dir, source_dir):
         return
     for name, value in stats.__dict__.items():
         click.echo(f"{name.replace('_', ' '):<17} {value}")
+
+
+@cli.command("timeline", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--by", type=click.Choice(PERIODS), default=DEFAULT_PERIOD, show_default=True, help="Period to count by (weeks are ISO weeks, Monday first).")
+@click.option("--split", type=click.Choice(SPLITS), default=None, help="One series per most frequent actor among the matches.")
+@JSON_OPTION
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: one row per period.")
+@INDEX_OPTION
+@CORPUS_OPTION
+def timeline_command(query, actors, topics, include_inferred, since, until, sources, by, split, as_json, as_csv, index_dir, source_dir):
+    """Count matching passages and articles per period, zero periods included.
+
+    \b
+    Examples:
+      arsearch timeline بوتين --by month
+      arsearch timeline سوريا --since 2017 --by week --csv
+      arsearch timeline --topic syria --split actor --json
+    """
+    unknown = [q for q in query if q.startswith("--")]
+    if unknown:
+        raise click.UsageError(f"no such option: {unknown[0]}")
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv cannot be used together")
+    with _searcher(index_dir, source_dir) as searcher:
+        timeline = search_timeline(
+            searcher, " ".join(query), by, split, actors=actors, topics=topics,
+            include_inferred=include_inferred, since=since, until=until, sources=sources,
+        )
+    if as_json:
+        click.echo(json.dumps(timeline.to_json(), ensure_ascii=False, indent=2))
+    elif as_csv:
+        click.echo(timeline_output.format_csv(timeline), nl=False)
+    else:
+        click.echo(timeline_output.format_table(timeline))
+    sys.exit(0 if timeline.total else EXIT_NO_MATCH)
 
 
 cli.add_command(serve_command)

@@ -61,8 +61,10 @@ def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str
     lines = []
     for hit in result.hits:
         p = hit.passage
-        head = f"{hit.rank}. {p.title or p.doc_id} — passage {p.passage}"
+        head = " · ".join([f"{hit.rank}. {p.title or p.doc_id} — passage {p.passage}", *hit_origin(p)])
         lines.append(f"{head}  {dim(f'[{p.key}] score {hit.score:.2f}')}")
+        if p.url:
+            lines.append("   " + dim(p.url))
         lines.append(f"   {marked_snippet(hit, color)}")
         if explain:
             lines.append("   " + format_explanation(hit))
@@ -80,11 +82,19 @@ def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str
     return "\n".join(lines)
 
 
+def hit_origin(p: Passage) -> list[str]:
+    """When and where a passage was published, as a hit line shows it: the day (or the date as
+    written when it was not understood) and the source."""
+    return [x for x in (p.day or p.date, p.source) if x]
+
+
 def format_summary(result: SearchResult) -> str:
     shown = f"showing {result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "none shown"
     noun = "passage matches" if result.total == 1 else "passages match"
     summary = f"{result.total} {noun} ({shown}) · actors: {_facet_line(result.facets.actors, result.facets.discovered)}"
     summary += f" · topics: {_facet_line(result.facets.topics)}"
+    if result.facets.sources:
+        summary += f" · sources: {_facet_line(result.facets.sources)}"
     if result.dropped:
         summary += f" · stop words ignored: {' '.join(result.dropped)}"
     return summary
@@ -219,6 +229,12 @@ def format_build(report) -> str:
         f"{report.removed} removed, {report.unchanged} unchanged; {report.passages} passages written "
         f"in {report.seconds:.2f}s"
     )
+    bad_dates = report.read.bad_dates
+    if bad_dates:
+        line += (
+            f"; {len(bad_dates)} {'date' if len(bad_dates) == 1 else 'dates'} not understood, kept as written and "
+            f"left out of date filters (e.g. {bad_dates[0]}; write YYYY-MM-DD or an ISO/RFC 2822 date)"
+        )
     if report.kept:
         line += f"; {report.kept} kept because their files could not be read (see the warnings)"
     return line

@@ -25,7 +25,7 @@ DEFAULT_THREADS = 4
     help=f"Index folder [default: {settings.INDEX_DIR.default}, or ${settings.INDEX_DIR.env}].",
 )
 @click.option(
-    "--source", "source_dir", type=click.Path(file_okay=False), default=None, envvar=settings.SOURCE_DIR.env,
+    "--corpus", "source_dir", type=click.Path(file_okay=False), default=None, envvar=settings.SOURCE_DIR.env,
     help=f"Corpus folder, built on first use [default: {settings.SOURCE_DIR.default}, or ${settings.SOURCE_DIR.env}].",
 )
 @click.option(

@@ -63,15 +63,21 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # leftovers removed, old generations kept, repairs
 
 
+#: Keyword fields left out of a passage's document when empty: an empty term would be a source or
+#: a day of its own ("" sorts first, and a facet would count it).
+_OMITTED_WHEN_EMPTY = ("source", "day")
+
+
 def _documents(article: Article, tagger: Tagger):
     for passage, tags in zip(article.passages, tagger.tag_article(article), strict=True):
-        yield {
+        doc = {
             "key": passage.key,
             "article_id": article.article_id,
             "passage": passage.number,
             "title": article.title,
             "source": article.source,
             "date": article.date,
+            "day": article.day,
             "url": article.url,
             "text": passage.text,
             "exact": passage.text,
@@ -83,6 +89,10 @@ def _documents(article: Article, tagger: Tagger):
             "inferred": " ".join(tags.inferred),
             "topics": " ".join(tags.topics),
         }
+        for name in _OMITTED_WHEN_EMPTY:
+            if not doc[name]:
+                del doc[name]
+        yield doc
 
 
 #: A file modified this recently (ns) could change again within the same mtime tick: its stat is not

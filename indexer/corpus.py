@@ -26,14 +26,16 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from arsearch.indexer import formats, settings
+from arsearch.indexer.dates import normalize_date
 from arsearch.indexer.errors import CorpusError
 from arsearch.indexer.formats.encodings import decode
 from arsearch.indexer.formats.entry import Entry
 from arsearch.indexer.formats.raw import read_bounded
+from arsearch.indexer.sources import clean_source
 
 #: File kinds the reader understands (``indexer.formats``); anything else is counted as skipped.
 SUFFIXES = formats.SUFFIXES
@@ -74,10 +76,15 @@ class Article:
     paragraphs: tuple[str, ...]
     title: str = ""
     source: str = ""
-    date: str = ""
+    date: str = ""  # ISO 8601 once read (``indexer.dates``), or as written when not understood
     url: str = ""
     path: str = ""
     author: str = ""
+
+    @property
+    def day(self) -> str:
+        """The date's day, "YYYY-MM-DD", for filters and role titles ("" when none was understood)."""
+        return normalize_date(self.date).day
 
     @property
     def passages(self) -> list[Passage]:
@@ -106,6 +113,19 @@ class ReadReport:
     # Files (and folders, ending in "/") that are there but were not read in full: an update keeps
     # the articles they gave before, since it cannot tell whether they are gone.
     unread: list[str] = field(default_factory=list)
+    # Articles whose date was not understood (kept as written, never used by date filters): where.
+    bad_dates: list[str] = field(default_factory=list)
+
+
+def _normalized(article: Article, report: ReadReport) -> Article:
+    """The article with its date in ISO 8601 and its source's spacing made one, whatever read it."""
+    date = normalize_date(article.date)
+    if date.unreadable:
+        report.bad_dates.append(f"{article.path or article.article_id}: {date.text!r}")
+    source = clean_source(article.source)
+    if date.text == article.date and source == article.source:
+        return article
+    return replace(article, date=date.text, source=source)
 
 
 #: Where a long paragraph may be cut, best first: after a sentence end, then after a clause comma.
@@ -274,7 +294,7 @@ def read_articles(
                 continue
             seen.add(article.article_id)
             counts[1] += 1
-            yield article
+            yield _normalized(article, report)
 
 
 def article_stem(name: str) -> str:

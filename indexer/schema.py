@@ -3,6 +3,9 @@
 Passages are the documents: search ranks passages, not articles. The article's title is indexed on
 each of its passages (title words count in ranking) and the rest of its metadata is stored.
 
+The article's source and day are single keyword terms (ID fields): they filter, sort, facet and
+count over time; a passage with no source or no understood date has no term there at all.
+
 The passage number is only shown, never searched or sorted on, so it is stored and not indexed (a
 NUMERIC field would add eight trie terms to every passage: a tenth of all postings).
 """
@@ -12,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 #: Bumped whenever fields change (or the pickled analyzer classes move): an index with another
 #: version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Field boosts for BM25F: a title word says less about a passage than the same word in it.
 TITLE_BOOST = 0.4
@@ -40,8 +43,9 @@ def make_schema(words: WordAnalyzer) -> Schema:
         article_id=ID(stored=True),
         passage=STORED(),
         title=ArabicText(analyzer=stems, stored=True, phrase=False, field_boost=TITLE_BOOST),
-        source=STORED(),
-        date=STORED(),
+        source=ID(stored=True),  # the publisher as written (spaces made one): filters and facets
+        date=STORED(),  # ISO 8601 (indexer.dates), or as written when not understood
+        day=ID(stored=True),  # YYYY-MM-DD, only when the date was understood: ranges sort as text
         url=STORED(),
         text=ArabicText(analyzer=stems, stored=True, phrase=False),
         exact=ArabicText(analyzer=exact, phrase=True),

@@ -231,7 +231,7 @@ class Tagger:
         rows = zip(per_passage, taken_per_passage, discovered, article.paragraphs, strict=True)
         for (actors, topics, roles, counterparts, pairs), taken, found, text in rows:
             inferred = {
-                ident for ident, role in roles if ident in named and role.holds_on(article.date)
+                ident for ident, role in roles if ident in named and role.holds_on(article.day)
             }
             for kind in pairs:
                 if len(of_kind[kind]) == 2:

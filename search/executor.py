@@ -21,6 +21,7 @@ Deleted documents never match. Scores agree with Whoosh's to rounding (sums may 
 another order), which the differential test bounds at 1e-9.
 """
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,6 +98,7 @@ class QueryExecutor:
         #: Called between segments and between terms; a deadline raises from it (query budgets).
         self.check: Callable[[], None] | None = None
         self.facets = {f: self._facet_arrays(f) for f in facet_fields}
+        self._columns: dict[str, Column] = {}
 
     # --- postings ----------------------------------------------------------------------------------
     def postings(self, seg: _Segment, fieldname: str, btext: bytes) -> Postings | None:
@@ -186,6 +188,38 @@ class QueryExecutor:
         if not docs:
             return terms, _EMPTY_IDS, _EMPTY_IDS
         return terms, np.concatenate(docs), np.concatenate(term_of)
+
+    # --- one-term-per-document fields: date filters, source filters, the date sort -----------------
+    def column(self, fieldname: str) -> "Column":
+        """A field with at most one term per passage (``day``, ``source``, ``article_id``) as an
+        array, read once per searcher: filters and the date sort are then array operations."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            found = self._columns[fieldname] = Column.read(self, fieldname)
+        return found
+
+    def restrict(self, matches: Matches, days=None, sources=None) -> Matches:
+        """The matches whose day is in ``days`` (a ``search.filters.DateRange``) and whose source is
+        one of ``sources`` (names as indexed); None leaves that filter out."""
+        keep = np.ones(len(matches), dtype=bool)
+        if days is not None:
+            ranks = self.column("day").ranks[matches.ids]
+            lo, hi = self.column("day").span(days.start, days.end)
+            keep &= (ranks >= lo) & (ranks < hi)
+        if sources is not None:
+            wanted = self.column("source").numbers(sources)
+            keep &= np.isin(self.column("source").ranks[matches.ids], wanted)
+        return matches if keep.all() else Matches(matches.ids[keep], matches.scores[keep])
+
+    def top_by_date(self, matches: Matches, limit: int, newest_first: bool) -> list[tuple[int, float]]:
+        """The first ``limit`` matches by day (``search.filters`` decides the order: undated last,
+        then the score, then the document)."""
+        if not limit or not len(matches):
+            return []
+        ranks = self.column("day").ranks[matches.ids]
+        undated = ranks < 0
+        order = np.lexsort((matches.ids, -matches.scores, -ranks if newest_first else ranks, undated))[:limit]
+        return [(int(matches.ids[i]), float(matches.scores[i])) for i in order]
 
     # --- query nodes -------------------------------------------------------------------------------
     def _node(self, q, seg: _Segment, scored: bool) -> Matches:
@@ -338,3 +372,42 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
         return parts[0]
     half = len(parts) // 2
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field with at most one term per document: its terms in sorted order, and per (global)
+    document the rank of its term there, -1 for none. Ranks sort as the terms do."""
+
+    terms: tuple[str, ...]
+    ranks: np.ndarray
+
+    @classmethod
+    def read(cls, executor: QueryExecutor, fieldname: str) -> "Column":
+        postings = []
+        for seg in executor.segments:
+            for btext in seg.reader.lexicon(fieldname):
+                p = read_postings(seg.reader, fieldname, btext)
+                if p is not None:
+                    postings.append((btext, p.ids[seg.live[p.ids]] + seg.offset))
+        terms = sorted({btext for btext, _ in postings})
+        rank = {btext: n for n, btext in enumerate(terms)}
+        ranks = np.full(executor.doccount, -1, dtype=np.int64)
+        for btext, ids in postings:
+            ranks[ids] = rank[btext]
+        return cls(tuple(t.decode("utf-8") for t in terms), ranks)
+
+    def span(self, start: str | None, end: str | None) -> tuple[int, int]:
+        """Ranks ``lo <= r < hi`` of the terms from ``start`` to ``end``, both included."""
+        lo = 0 if start is None else bisect_left(self.terms, start)
+        hi = len(self.terms) if end is None else bisect_right(self.terms, end)
+        return lo, hi
+
+    def numbers(self, names) -> np.ndarray:
+        wanted = set(names)
+        return np.array([n for n, t in enumerate(self.terms) if t in wanted], dtype=np.int64)
+
+    def values(self, ids: np.ndarray) -> list[str]:
+        """The term of each document (global numbers), "" for none."""
+        terms = ("", *self.terms)  # rank -1 → ""
+        return [terms[r + 1] for r in self.ranks[ids].tolist()]

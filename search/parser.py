@@ -7,6 +7,7 @@ Syntax (documented in the README):
 * ``NOT word`` or ``-word`` to exclude; ``"a quoted phrase"`` for the words as written, in order
 * ``prefix*``, ``word~`` (one edit) or ``word~2`` (two edits)
 * ``actor:putin`` / ``topic:korea`` filters, anywhere in the query (``actor:"فلاديمير بوتين"``)
+* ``date:2017-11..2017-12`` / ``source:"BBC Arabic"`` filters, read by ``search.filters``
 
 An unbalanced quote or parenthesis, a dangling operator or an empty query is a ``QueryError`` with a
 message that says what to fix — never a traceback. So is a query over its budget (``search.budget``):
@@ -64,13 +65,15 @@ class ParsedQuery:
     tree: object | None  # None when the query has only filters
     actors: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # date: values as typed (search.filters reads them)
+    sources: list[str] = field(default_factory=list)
 
 
 _TOKEN_RE = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<emptyfilter>(?:actor|topic):)(?=\s|$)
-  | (?P<filter>(?P<fname>actor|topic):(?:"(?P<fquoted>[^"]*)"|(?P<fvalue>[^\s()"]+)))
+  | (?P<emptyfilter>(?:actor|topic|date|source):)(?=\s|$)
+  | (?P<filter>(?P<fname>actor|topic|date|source):(?:"(?P<fquoted>[^"]*)"|(?P<fvalue>[^\s()"]+)))
   | (?P<neg>-)(?=["\w(])
   | (?P<lparen>\()
   | (?P<rparen>\))
@@ -80,6 +83,10 @@ _TOKEN_RE = re.compile(
     """,
     re.X,
 )
+#: What each inline filter looks like, for messages.
+_EXAMPLES = {
+    "actor": "actor:putin", "topic": "topic:syria", "date": "date:2017-11..2017-12", "source": 'source:"BBC Arabic"',
+}
 _FUZZY_RE = re.compile(r"^(?P<text>.+?)~(?P<dist>[12]?)$")
 _OPERATORS = {"OR", "AND", "NOT"}
 
@@ -95,7 +102,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if kind == "space":
             continue
         if kind == "emptyfilter":
-            raise QueryError(f"{m.group(0)} needs a value, e.g. actor:putin or topic:syria")
+            raise QueryError(f"{m.group(0)} needs a value, e.g. {_EXAMPLES[m.group(0)[:-1]]}")
         if kind == "quote":
             raise QueryError('the query has an unbalanced quote ("); close the phrase or remove the quote')
         if kind == "filter":
@@ -232,10 +239,10 @@ def parse_query(text: str, budget: QueryBudget | None = None) -> ParsedQuery:
     parsed = ParsedQuery(None)
     rest = []
     for kind, value in tokens:
-        if kind in ("actor", "topic"):
+        if kind in _EXAMPLES:
             if not value.strip():
-                raise QueryError(f"{kind}: needs a value, e.g. {kind}:{'putin' if kind == 'actor' else 'syria'}")
-            (parsed.actors if kind == "actor" else parsed.topics).append(value)
+                raise QueryError(f"{kind}: needs a value, e.g. {_EXAMPLES[kind]}")
+            getattr(parsed, f"{kind}s").append(value)
         else:
             rest.append((kind, value))
     if not rest:

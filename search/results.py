@@ -40,6 +40,7 @@ class Passage:
     actors: tuple[str, ...]
     inferred: tuple[str, ...]
     topics: tuple[str, ...]
+    day: str = ""  # the date's day (YYYY-MM-DD) when it was understood; ``date`` is what to show
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class Hit:
             "doc_id": p.doc_id,
             "title": p.title,
             "source": p.source,
+            "date": p.date,
+            "url": p.url,
             "passage": p.passage,
             "key": p.key,
             "text": p.text,
@@ -100,6 +103,7 @@ class Facets:
     actors: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
     discovered: tuple[str, ...] = ()  # the actor ids here that discovery found (not in the gazetteer)
+    sources: dict[str, int] = field(default_factory=dict)  # publishers, as the index holds their names
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,10 @@ class SearchResult:
     dropped: tuple[str, ...] = ()  # stop words left out of the query
     suggestions: tuple[Suggestion, ...] = ()  # filled by search.suggest when little is found
     notes: tuple[str, ...] = ()  # prefix/fuzzy words whose expansions were cut to the budget
+    since: str | None = None  # the date filter's first and last day, as resolved (search.filters)
+    until: str | None = None
+    sources: tuple[str, ...] = ()  # the source filter, as the index names them
+    sort: str = "relevance"
 
     def to_json(self, explain: bool = False) -> dict:
         data = {
@@ -134,7 +142,7 @@ class SearchResult:
             "hits": [h.to_json(explain) for h in self.hits],
             "facets": {
                 "actors": dict(self.facets.actors), "topics": dict(self.facets.topics),
-                "discovered": list(self.facets.discovered),
+                "discovered": list(self.facets.discovered), "sources": dict(self.facets.sources),
             },
         }
         if explain and self.notes:

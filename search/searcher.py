@@ -9,13 +9,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from arsearch.indexer import settings
 from arsearch.indexer.errors import NotFoundError, QueryError
+from arsearch.indexer.sources import source_key
 from arsearch.indexer.store import open_index
 from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
 from arsearch.search.executor import QueryExecutor
 from arsearch.search.explain import explain_match
+from arsearch.search.filters import SORTS, check_sort, date_order_key, date_range, resolve_sources, source_query
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
@@ -26,7 +29,7 @@ from whoosh.scoring import BM25F
 #: How many hits a page holds unless asked otherwise.
 DEFAULT_LIMIT = 10
 #: Facet fields: what the counts are over.
-FACET_FIELDS = ("actors", "topics")
+FACET_FIELDS = ("actors", "topics", "source")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,29 @@ class IndexStats:
     analyzer_version: int
     actors: int
     topics: int
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A query made ready to run: compiled, with its filters resolved."""
+
+    compiled: object
+    flt: wq.Query | None
+    actors: tuple[str, ...]
+    topics: tuple[str, ...]
+    days: object  # search.filters.DateRange or None
+    sources: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class MatchSet:
+    """Every matching passage (global document numbers, ascending) with its day ("" when undated)
+    and article, and the facet counts over them."""
+
+    ids: np.ndarray
+    days: tuple[str, ...]
+    articles: tuple[str, ...]
+    facets: Facets
 
 
 class _AllMatchesTop(collectors.TopCollector):
@@ -141,6 +167,19 @@ def expansion_notes(plan) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _same_sources(counts, names, doc_frequency) -> dict[str, int]:
+    """Source counts with the spellings of one source (``indexer.sources.source_key``) added up,
+    under its spelling most frequent in the index (whatever the query matched): a filter by that
+    name finds them all."""
+    label: dict[str, str] = {}
+    for name in sorted(names, key=lambda name: (-doc_frequency("source", name), name)):
+        label.setdefault(source_key(name), name)
+    merged: Counter = Counter()
+    for name, n in counts.items():
+        merged[label.get(source_key(name), name)] += n
+    return dict(merged)
+
+
 def _split(value) -> tuple[str, ...]:
     return tuple(value.split()) if value else ()
 
@@ -200,6 +239,7 @@ class PassageSearcher:
             title=fields.get("title", ""),
             source=fields.get("source", ""),
             date=fields.get("date", ""),
+            day=fields.get("day", ""),
             url=fields.get("url", ""),
             text=fields["text"],
             actors=_split(fields.get("actors")),
@@ -207,8 +247,15 @@ class PassageSearcher:
             topics=_split(fields.get("topics")),
         )
 
-    def _filter(self, actors, topics, include_inferred) -> wq.Query | None:
+    def _filter(self, actors, topics, include_inferred, days=None, sources=None) -> wq.Query | None:
+        """The filters as one Whoosh query. The executor runs actors and topics from it and applies
+        ``days`` and ``sources`` on its columns (``QueryExecutor.restrict``); Whoosh runs them all."""
         parts = []
+        if self.executor is None:
+            if days is not None:
+                parts.append(days.query())
+            if sources is not None:
+                parts.append(source_query(sources))
         if actors:
             fields = ("actors", "inferred") if include_inferred else ("actors",)
             parts.append(wq.Or([wq.Term(f, a) for a in actors for f in fields]))
@@ -231,21 +278,39 @@ class PassageSearcher:
                     n = len(matched & self._docs(fieldname, term)) if matched else 0
                     if n:
                         counter[term] = n
+            if fieldname == "source":
+                counter = _same_sources(counter, self.sources(), self.searcher.reader().doc_frequency)
             counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
-        return Facets(counts["actors"], counts["topics"], discovered)
+        return Facets(counts["actors"], counts["topics"], discovered, counts["source"])
 
-    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline):
+    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline, days=None, sources=None, sort="relevance"):
         """The page of (document, score) pairs and the match set, on the executor."""
         ex = self.executor
         if compiled.query is None:
-            found = ex.run(flt, scored=False, check=deadline.check)
+            found = ex.run(flt if flt is not None else wq.Every(), scored=False, check=deadline.check)
+            found = ex.restrict(found, days, sources)
+            if sort != "relevance":
+                return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids
             return [(int(d), 0.0) for d in found.ids[offset : offset + limit]], found.ids
         scored = compiled.query
         if compiled.title is not None and limit:
             scored = wq.AndMaybe(compiled.query, compiled.title)
-        found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
+        found = ex.restrict(ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check), days, sources)
+        if sort != "relevance":
+            return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids
         return ex.top(found, offset + limit)[offset:], found.ids
+
+    def _by_date(self, page: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
+        """Whoosh's (document, score) pairs in a date order (the reference engine's sort)."""
+        if sort == "relevance":
+            return page
+        days = {d: self.searcher.stored_fields(d).get("day", "") for d, _ in page}
+        return sorted(page, key=lambda ds: date_order_key(days[ds[0]], ds[1], ds[0], sort == "-date"))
+
+    def sources(self) -> tuple[str, ...]:
+        """Every source name the index holds, as indexed."""
+        return tuple(self._terms("source"))
 
     # --- the API ---------------------------------------------------------------------------------
     def search(
@@ -257,56 +322,29 @@ class PassageSearcher:
         offset: int = 0,
         include_inferred: bool = False,
         deadline: Deadline | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        sources=(),
+        sort: str = SORTS[0],
     ) -> SearchResult:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
         ``actors`` and ``topics`` take ids, English or Arabic names in any form; several actors
-        mean any of them, actors and topics together mean both. ``limit`` is clamped to the
-        settings' page size; the whole search runs under one deadline (``search.budget``), a new
-        one unless ``deadline`` is given (several searches sharing one, as did-you-mean does).
+        mean any of them, actors and topics together mean both. ``since``/``until`` (a year, month
+        or day, inclusive), ``sources`` (any of; case and spacing ignored) and ``sort`` are read
+        by ``search.filters``. ``limit`` is clamped to the settings' page size; the whole search
+        runs under one deadline (``search.budget``), a new one unless ``deadline`` is given
+        (several searches sharing one, as did-you-mean does).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
+        sort = check_sort(sort)
         budget = QueryBudget.from_settings()
         deadline = deadline or Deadline(budget.deadline)
         limit = min(limit, settings.MAX_PAGE_HITS.value())
-        parsed = parse_query(query, budget)
-        actor_ids = tuple(dict.fromkeys(self.resolve_actor(a) for a in (*actors, *parsed.actors)))
-        topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
-        if parsed.tree is None and not actor_ids and not topic_ids:
-            raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
-        reader = self.searcher.reader()
-        compiled = self.compiler.compile(parsed.tree, reader, budget, deadline)
-        flt = self._filter(actor_ids, topic_ids, include_inferred)
-
-        if self.executor is not None:
-            page, matched = self._match(compiled, flt, limit, offset, deadline)
-        elif compiled.query is None:
-            matched_sorted = sorted(_all_docs(self.searcher, flt, deadline))
-            matched = set(matched_sorted)
-            page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
-        else:
-            page = []
-            if not limit:
-                both = compiled.query if flt is None else wq.And([compiled.query, flt])
-                matched = set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
-            else:
-                # Title words add to the score but never make a passage match: AndMaybe scores the
-                # content query plus the title where it also matches. Whoosh's matcher replacement
-                # and block-quality skipping drop real top hits with boosted OR queries under BM25F
-                # (measured on the seed: سوريا lost 3 of its top 6 with limit=6), so both are off:
-                # every matching passage is scored, and the collector keeps them all as the match
-                # set (one pass instead of a second one for the total and the facets).
-                scored = compiled.query
-                if compiled.title is not None:
-                    scored = wq.AndMaybe(compiled.query, compiled.title)
-                # Never more than the index holds: a huge --offset must not size the heap.
-                wanted = max(1, min(offset + limit, reader.doc_count_all()))
-                top = _AllMatchesTop(deadline, limit=wanted, usequality=False, replace=0)
-                collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
-                self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
-                matched = top.matched
-                page = [(hit.docnum, hit.score) for hit in collector.results()][offset:]
+        run = self._prepare(query, actors, topics, include_inferred, since, until, sources, budget, deadline)
+        page, matched = self._run(run, limit, offset, sort, deadline)
+        compiled = run.compiled
 
         hits = []
         for rank, (docnum, score) in enumerate(page, offset + 1):
@@ -325,11 +363,84 @@ class PassageSearcher:
             facets=self._facets(matched, deadline),
             offset=offset,
             limit=limit,
-            actors=actor_ids,
-            topics=topic_ids,
+            actors=run.actors,
+            topics=run.topics,
             dropped=tuple(compiled.dropped),
             notes=expansion_notes(compiled.plan),
+            since=run.days.start if run.days else None,
+            until=run.days.end if run.days else None,
+            sources=run.sources or (),
+            sort=sort,
         )
+
+    def _prepare(self, query, actors, topics, include_inferred, since, until, sources, budget, deadline) -> "_Run":
+        """The parsed and compiled query with its filters resolved: what a search and a timeline run."""
+        parsed = parse_query(query, budget)
+        actor_ids = tuple(dict.fromkeys(self.resolve_actor(a) for a in (*actors, *parsed.actors)))
+        topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
+        days = date_range(since, until, parsed.dates)
+        wanted = (*sources, *parsed.sources)
+        source_names = resolve_sources(wanted, self.sources()) if wanted else None
+        if parsed.tree is None and not actor_ids and not topic_ids and days is None and source_names is None:
+            raise QueryError("empty query: give words to search for, or a filter such as --actor putin")
+        compiled = self.compiler.compile(parsed.tree, self.searcher.reader(), budget, deadline)
+        flt = self._filter(actor_ids, topic_ids, include_inferred, days, source_names)
+        return _Run(compiled, flt, actor_ids, topic_ids, days, source_names)
+
+    def _run(self, run: "_Run", limit: int, offset: int, sort: str, deadline: Deadline):
+        """The page of (document, score) pairs and the match set (an array or a set of documents)."""
+        compiled, flt = run.compiled, run.flt
+        if self.executor is not None:
+            return self._match(compiled, flt, limit, offset, deadline, run.days, run.sources, sort)
+        reader = self.searcher.reader()
+        if compiled.query is None:
+            matched_sorted = sorted(_all_docs(self.searcher, flt if flt is not None else wq.Every(), deadline))
+            matched = set(matched_sorted)
+            if sort != "relevance":
+                return self._by_date([(d, 0.0) for d in matched_sorted], sort)[offset : offset + limit], matched
+            return [(d, 0.0) for d in matched_sorted[offset : offset + limit]], matched
+        if not limit:
+            both = compiled.query if flt is None else wq.And([compiled.query, flt])
+            return [], set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
+        # Title words add to the score but never make a passage match: AndMaybe scores the
+        # content query plus the title where it also matches. Whoosh's matcher replacement
+        # and block-quality skipping drop real top hits with boosted OR queries under BM25F
+        # (measured on the seed: سوريا lost 3 of its top 6 with limit=6), so both are off:
+        # every matching passage is scored, and the collector keeps them all as the match
+        # set (one pass instead of a second one for the total and the facets).
+        scored = compiled.query
+        if compiled.title is not None:
+            scored = wq.AndMaybe(compiled.query, compiled.title)
+        # Never more than the index holds: a huge --offset must not size the heap. A date sort
+        # orders every match, so it keeps them all.
+        wanted = reader.doc_count_all() if sort != "relevance" else min(offset + limit, reader.doc_count_all())
+        top = _AllMatchesTop(deadline, limit=max(1, wanted), usequality=False, replace=0)
+        collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
+        self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
+        page = self._by_date([(hit.docnum, hit.score) for hit in collector.results()], sort)
+        return page[offset : offset + limit], top.matched
+
+    def matching(
+        self, query: str = "", actors=(), topics=(), include_inferred: bool = False,
+        since: str | None = None, until: str | None = None, sources=(), deadline: Deadline | None = None,
+    ) -> "MatchSet":
+        """Every passage a search finds (no page, no snippets), with its day and article: what
+        ``search.timeline`` counts. Same arguments and the same rules as ``search``."""
+        budget = QueryBudget.from_settings()
+        deadline = deadline or Deadline(budget.deadline)
+        run = self._prepare(query, actors, topics, include_inferred, since, until, sources, budget, deadline)
+        _, matched = self._run(run, 0, 0, SORTS[0], deadline)
+        ids = np.asarray(sorted(matched) if isinstance(matched, set) else matched, dtype=np.int64)
+        if self.executor is not None:
+            days, articles = self.executor.column("day").values(ids), self.executor.column("article_id").values(ids)
+        else:
+            stored = [self.searcher.stored_fields(int(d)) for d in ids]
+            days, articles = [f.get("day", "") for f in stored], [f["article_id"] for f in stored]
+        return MatchSet(ids, tuple(days), tuple(articles), self._facets(matched, deadline))
+
+    def docs_with(self, fieldname: str, term: str) -> np.ndarray:
+        """Live documents carrying a keyword, ascending."""
+        return np.asarray(sorted(self._docs(fieldname, term)), dtype=np.int64)
 
     def resolve_actor(self, value: str) -> str:
         """A gazetteer actor's id, else a discovered entity's (by id or name, full or short)."""

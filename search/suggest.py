@@ -210,6 +210,7 @@ def suggest_queries(searcher, result: SearchResult, include_inferred: bool = Fal
             found = searcher.search(
                 query, actors=result.actors, topics=result.topics, limit=SAME_RESULTS,
                 include_inferred=include_inferred, deadline=deadline,
+                since=result.since, until=result.until, sources=result.sources,
             )
         except QueryError:
             return 0, ()

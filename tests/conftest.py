@@ -64,3 +64,13 @@ def seed_passages() -> list[str]:
 
     (article,) = list(read_articles(SEEDS))
     return list(article.paragraphs)
+
+
+@pytest.fixture(scope="session")
+def news(tmp_path_factory):
+    """The dated sample corpus (docs/news-sample) and an index of it: (corpus, index, build report)."""
+    from .news import write_news
+
+    root = tmp_path_factory.mktemp("news")
+    corpus = write_news(root / "corpus")
+    return corpus, root / "index", rebuild_index(corpus, root / "index")

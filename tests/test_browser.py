@@ -165,3 +165,26 @@ def test_a_hit_opens_its_passage_scrolled_into_view_and_marked(page, base_url):
     header = page.locator("header.top").bounding_box()["height"]
     assert header <= top < 600  # …and it is in view, below the sticky header, not under it
     screenshot(page, "passage-anchor")
+
+
+@pytest.fixture(scope="module")
+def news_url(news):
+    with serving(create_app(news[1])) as url:
+        yield url
+
+
+def test_a_timeline_bar_narrows_the_dates(page, news_url):
+    page.goto(news_url + "/?q=" + "سوريا")
+    expect(page.locator(".total")).to_contain_text("7")
+    bars = page.locator("#timeline a.bar")
+    assert bars.count() == 16  # 30 October 2017 to 14 February 2018 by week, the empty ones included
+    busiest = page.locator('#timeline a.bar[data-since="2017-11-27"]')
+    assert "2 مقاطع في 2 مقالات" in busiest.locator("title").text_content()
+    screenshot(page, "timeline")
+    busiest.locator("rect.slot").click()
+    expect(page.locator(".total")).to_contain_text("2")
+    assert query_of(page.url) == {"q": ["سوريا"], "since": ["2017-11-27"], "until": ["2017-12-03"]}
+    assert set(page.locator(".hit").evaluate_all("hits => hits.map(h => h.dataset.key)")) == {"rt-1130#1", "bbc-1203#1"}
+    assert page.locator("input[name=since]").input_value() == "2017-11-27"
+    # The narrowed search draws its own chart, by day now: 30 November to 3 December.
+    expect(page.locator("#timeline a.bar")).to_have_count(4)

@@ -30,6 +30,8 @@ QUERY_COUNT = 1000
 #: Largest score difference allowed between the engines (sums may be added in another order).
 SCORE_TOLERANCE = 1e-9
 WORD_RE = re.compile(r"\w+")
+#: Publishers of the generated articles, two of them spelt two ways (one source to the filters).
+SOURCES = ("RT Arabic", "rt  arabic", "BBC عربي", "الجزيرة", "bbc عربي")
 
 
 def _seed_text() -> tuple[list[str], list[str]]:
@@ -50,7 +52,14 @@ def _write_corpus(folder, rng: random.Random, files: int, articles: int, tag: st
                 rng.shuffle(parts)
                 paragraphs.append("، ".join(parts) + ".")
             title = " ".join(rng.choices(words, k=rng.randint(3, 8)))
-            record = {"id": f"{tag}{f}_{a}", "title": title, "source": "مولد", "text": "\n\n".join(paragraphs)}
+            record = {"id": f"{tag}{f}_{a}", "title": title, "source": rng.choice(SOURCES), "text": "\n\n".join(paragraphs)}
+            # Dates over two years, the same day for several articles (the date sorts' ties); some
+            # articles undated, some with a date that is not understood.
+            r = rng.random()
+            if r < 0.8:
+                record["date"] = f"{rng.choice((2017, 2018))}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            elif r < 0.9:
+                record["date"] = "أمس"
             lines.append(json.dumps(record, ensure_ascii=False))
         (folder / f"{tag}{f}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
 
@@ -143,6 +152,21 @@ def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
         elif r < 0.34:
             parts = [f"topic:{rng.choice(topics)}"]  # filters only
         r = rng.random()
+        if r < 0.1:
+            options["since"] = rng.choice(["2017-06", "2018", "2017-03-15"])
+        elif r < 0.2:
+            options["until"] = rng.choice(["2017-11", "2018-02-28", "2017"])
+        elif r < 0.25:
+            parts.append(rng.choice(["date:2017-11..2018-02", "date:2018-05", "date:..2017-04"]))
+        elif r < 0.3:
+            options["sources"] = tuple(rng.sample(["rt arabic", "BBC  عربي", "الجزيرة"], rng.randint(1, 2)))
+        elif r < 0.33:
+            parts.append('source:"RT ARABIC"')
+        elif r < 0.35:
+            parts = [rng.choice(["date:2017-11", "source:الجزيرة"])]  # date or source filters only
+        if rng.random() < 0.2:
+            options["sort"] = rng.choice(["date", "-date"])
+        r = rng.random()
         options["limit"] = 5  # pages of five: the snippets, the same code on both engines, cost most
         if r < 0.1:
             options["limit"] = 0
@@ -168,7 +192,7 @@ def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
     monkeypatch.setattr(ArrayUnionMatcher.__init__, "__defaults__", (1.0, True, 256))
     queries = _queries(random.Random(1), reference)
     assert len(queries) >= 1000
-    found_some = 0
+    found_some = dated_found = 0
     for query, options in queries:
         want, got = _outcome(reference, query, options), _outcome(fast, query, options)
         where = f"{query!r} {options}"
@@ -176,6 +200,8 @@ def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
             assert got == want, where
             continue
         found_some += want.total > 0
+        dated = {"since", "until", "sources", "sort"} & set(options) or "date:" in query or "source:" in query
+        dated_found += bool(dated) and len(want.hits) > 1
         assert got.total == want.total, where
         assert [h.passage.key for h in got.hits] == [h.passage.key for h in want.hits], where
         assert [h.rank for h in got.hits] == [h.rank for h in want.hits], where
@@ -184,6 +210,24 @@ def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
         assert [h.snippet for h in got.hits] == [h.snippet for h in want.hits], where
         assert got.facets == want.facets, where
     assert found_some > len(queries) // 2  # the mix must mostly find something to compare
+    assert dated_found > 100  # date and source filters and sorts, with pages of several hits to order
+
+
+def test_timeline_matches_are_the_same_on_both_engines(engines):
+    """What ``search.timeline`` counts: every match with its day and article, on both engines."""
+    reference, fast = engines
+    compared = 0
+    for query, options in _queries(random.Random(2), reference)[:40]:
+        options = {k: v for k, v in options.items() if k not in ("limit", "offset", "sort")}
+        try:
+            want = reference.matching(query, **options)
+        except QueryError:
+            continue
+        got = fast.matching(query, **options)
+        assert got.ids.tolist() == want.ids.tolist() and got.days == want.days and got.articles == want.articles
+        assert got.facets == want.facets
+        compared += len(want.ids) > 0 and any(want.days)
+    assert compared > 15
 
 
 def test_scores_follow_whoosh_rules_for_not_and_prefix(engines):

@@ -41,7 +41,7 @@ def invoke(args, env=NO_ENV):
 def test_a_reader_given_a_missing_index_folder_exits_2_and_creates_nothing(tmp_path, seed_dir, args):
     before = tree(tmp_path)
     typo = tmp_path / "mistyped" / "index"
-    result = invoke([*args, "--index", str(typo), "--source", str(seed_dir)])
+    result = invoke([*args, "--index", str(typo), "--corpus", str(seed_dir)])
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: index folder {typo} does not exist; to build one there, run: "
@@ -64,7 +64,7 @@ def test_a_folder_without_an_index_is_left_as_it_was(tmp_path, seed_dir):
     folder.mkdir()
     (folder / "ملاحظات.txt").write_text("ليست فهرسا", encoding="utf-8")
     before = tree(folder)
-    result = invoke(["stats", "--index", str(folder), "--source", str(seed_dir)])
+    result = invoke(["stats", "--index", str(folder), "--corpus", str(seed_dir)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {folder} holds no arsearch index; to build one there, run: ")
     assert tree(folder) == before  # no .lock
@@ -73,7 +73,7 @@ def test_a_folder_without_an_index_is_left_as_it_was(tmp_path, seed_dir):
 def test_the_command_in_the_message_builds_the_index_it_names(tmp_path, seed_dir):
     """Quoted for a shell: a folder with a space and Arabic letters in its name."""
     index_dir = tmp_path / "فهرس الأخبار"
-    missing = invoke(["search", "سوريا", "--index", str(index_dir), "--source", str(seed_dir)])
+    missing = invoke(["search", "سوريا", "--index", str(index_dir), "--corpus", str(seed_dir)])
     command = shlex.split(missing.stderr.strip().split("run: ", 1)[1])
     assert command[0] == "arsearch"
     built = invoke(command[1:])
@@ -135,7 +135,7 @@ def test_readers_write_nothing_into_an_index_they_are_given(tmp_path, seed_dir):
 def test_serve_given_a_missing_index_exits_2_before_listening(tmp_path, seed_dir):
     missing = tmp_path / "typo"
     done = subprocess.run(
-        [sys.executable, "-m", "arsearch", "serve", "--index", str(missing), "--source", str(seed_dir), "--port", "0"],
+        [sys.executable, "-m", "arsearch", "serve", "--index", str(missing), "--corpus", str(seed_dir), "--port", "0"],
         capture_output=True, text=True, encoding="utf-8", env=env_without_index(), timeout=60,
     )
     assert done.returncode == 2

@@ -75,7 +75,7 @@ def test_only_arsearch_at_the_top_of_site_packages(venv):
 
 
 def test_installed_command_searches(venv, tmp_path):
-    done = run(str(venv / "bin" / "arsearch"), "search", "سوريا", "--source", str(SEEDS), "--json",
+    done = run(str(venv / "bin" / "arsearch"), "search", "سوريا", "--corpus", str(SEEDS), "--json",
                cwd=tmp_path, env=env_without_index())  # the default index/, built on first use
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)

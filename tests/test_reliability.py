@@ -191,7 +191,8 @@ def test_each_damaged_file_gives_the_rebuild_message_and_rebuild_repairs_it(inde
     corpus, index_dir = indexed
     faults.DAMAGES[kind](index_dir, current_generation(index_dir))
     for command in (["search", "سورية"], ["index"]):
-        result = _cli(*command, "--source", corpus, "--index", index_dir)
+        corpus_option = "--corpus" if command[0] == "search" else "--source"
+        result = _cli(*command, corpus_option, corpus, "--index", index_dir)
         assert result.exit_code == 2, (command, result.stderr, result.exception)
         assert "run `arsearch rebuild`" in result.stderr and len(result.stderr.splitlines()) == 1
     assert _cli("rebuild", "--source", corpus, "--index", index_dir).exit_code == 0
@@ -202,7 +203,8 @@ def test_each_damaged_file_gives_the_rebuild_message_and_rebuild_repairs_it(inde
 def test_index_under_a_regular_file_is_one_line_naming_the_path(tmp_path, corpus):
     (tmp_path / "plain").write_text("x")
     for command in ("rebuild", "index", "search"):
-        result = _cli(command, *(["سورية"] if command == "search" else []), "--source", corpus, "--index", tmp_path / "plain" / "ix")
+        corpus_option = "--corpus" if command == "search" else "--source"
+        result = _cli(command, *(["سورية"] if command == "search" else []), corpus_option, corpus, "--index", tmp_path / "plain" / "ix")
         assert result.exit_code == 2
         assert result.stderr.startswith("Error: cannot use ") and "plain" in result.stderr
         assert "Not a directory" in result.stderr and len(result.stderr.splitlines()) == 1
@@ -429,7 +431,7 @@ def test_two_first_uses_at_once_build_the_index_once(tmp_path, corpus):
     index_dir = tmp_path / "index"  # the default index of a command run in tmp_path
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "arsearch", "search", "سورية", "--source", corpus],
+            [sys.executable, "-m", "arsearch", "search", "سورية", "--corpus", corpus],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env_without_index(),
         )
         for _ in range(2)

@@ -273,7 +273,7 @@ def test_serve_builds_the_index_on_first_use_and_runs_waitress(tmp_path, seed_di
     Werkzeug's) on a free port."""
     index = tmp_path / "index"  # the default index of a command run in tmp_path
     proc = subprocess.Popen(
-        [sys.executable, "-m", "arsearch", "serve", "--source", str(seed_dir), "--port", "0"],
+        [sys.executable, "-m", "arsearch", "serve", "--corpus", str(seed_dir), "--port", "0"],
         stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=tmp_path, env=env_without_index(),
     )
     try:

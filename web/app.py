@@ -22,7 +22,9 @@ from arsearch.search import PassageSearcher
 from arsearch.search.export import HIT_COLUMNS, hit_rows, table
 from arsearch.search.marks import passage_marks
 from arsearch.search.suggest import with_suggestions
+from arsearch.search.timeline import search_timeline
 from arsearch.web import messages, render
+from arsearch.web.chart import MAX_BARS, make_chart
 from arsearch.web.security import SECURITY_HEADERS, allowed_hosts, host_name
 from arsearch.web.state import SearchState, page_links, parse_number
 from flask import Flask, Response, abort, g, render_template, request, url_for
@@ -123,10 +125,10 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 topics = [c for c in searcher.entity_counts("topics") if c.explicit][:START_ENTITIES]
                 return render_template("start.html", state=state, actors=actors, topics=topics, gazetteer=gazetteer)
             result = searcher.search(
-                state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
-                include_inferred=state.inferred,
+                state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
             )
             result = with_suggestions(searcher, result, state.inferred)
+            timeline = search_timeline(searcher, state.q, "auto", most=MAX_BARS, **state.search_options())
             # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
             # fixed. Actors through the searcher: it also knows the entities discovery found.
             state = replace(
@@ -139,7 +141,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             g.actor_labels = searcher.discovered_labels([*state.actors, *shown])
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
-            pages=render.page_numbers(result.total, state.page, state.limit),
+            pages=render.page_numbers(result.total, state.page, state.limit), chart=make_chart(timeline),
         )
 
     @app.get("/passage/<path:article_id>/<int:number>")
@@ -171,8 +173,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             raise QueryError(f"format must be json or csv, not {request.args['format']!r}")
         with handle.searcher() as searcher:
             result = searcher.search(
-                state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
-                include_inferred=state.inferred,
+                state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
             )
             if not as_csv:
                 result = with_suggestions(searcher, result, state.inferred)

@@ -1,4 +1,5 @@
-"""The page's whole state lives in its URL (``?q=…&actor=…&topic=…&page=…``): parsed and rebuilt here.
+"""The page's whole state lives in its URL (``?q=…&actor=…&topic=…&source=…&since=…&until=…&sort=…&page=…``):
+parsed and rebuilt here.
 
 A search can then be bookmarked or shared, and every facet link is just another URL: the current
 state with one filter added or taken away, back on page 1.
@@ -7,6 +8,7 @@ state with one filter added or taken away, back on page 1.
 from dataclasses import dataclass, replace
 
 from arsearch.indexer.errors import QueryError
+from arsearch.search.filters import SORTS
 from arsearch.search.searcher import DEFAULT_LIMIT
 
 #: Hits per page on the web page (the CLI's default limit).
@@ -25,6 +27,10 @@ class SearchState:
     page: int = 1
     inferred: bool = False
     limit: int = PAGE_SIZE
+    sources: tuple[str, ...] = ()
+    since: str = ""  # as typed: the searcher reads (and checks) them
+    until: str = ""
+    sort: str = SORTS[0]
 
     @classmethod
     def from_args(cls, args) -> "SearchState":
@@ -36,6 +42,10 @@ class SearchState:
             page=parse_number(args.get("page"), "page", 1, MAX_PAGE),
             inferred=args.get("inferred", "") in ("1", "on", "true", "yes"),
             limit=parse_number(args.get("limit"), "limit", 0, MAX_LIMIT, PAGE_SIZE),
+            sources=_values(args.getlist("source")),
+            since=args.get("since", "").strip(),
+            until=args.get("until", "").strip(),
+            sort=args.get("sort", "").strip() or SORTS[0],
         )
 
     @property
@@ -44,7 +54,14 @@ class SearchState:
 
     @property
     def empty(self) -> bool:
-        return not self.q and not self.actors and not self.topics
+        return not self.q and not self.actors and not self.topics and not self.sources and not self.since and not self.until
+
+    def search_options(self) -> dict:
+        """The keyword arguments of ``PassageSearcher.search`` this state asks for (its filters)."""
+        return {
+            "actors": self.actors, "topics": self.topics, "include_inferred": self.inferred,
+            "since": self.since or None, "until": self.until or None, "sources": self.sources,
+        }
 
     def params(self, **changes) -> dict:
         """URL parameters of this state (with ``changes``), defaults left out so URLs stay short."""
@@ -58,6 +75,14 @@ class SearchState:
             params["topic"] = list(state.topics)
         if state.inferred:
             params["inferred"] = "1"
+        if state.sources:
+            params["source"] = list(state.sources)
+        if state.since:
+            params["since"] = state.since
+        if state.until:
+            params["until"] = state.until
+        if state.sort != SORTS[0]:
+            params["sort"] = state.sort
         if state.limit != PAGE_SIZE:
             params["limit"] = state.limit
         if state.page != 1:
@@ -66,10 +91,14 @@ class SearchState:
 
     def toggled(self, kind: str, ident: str) -> dict:
         """Parameters with the actor or topic ``ident`` added, or removed if present; page 1."""
-        current = self.actors if kind == "actor" else self.topics
+        field = {"actor": "actors", "topic": "topics", "source": "sources"}[kind]
+        current = getattr(self, field)
         values = tuple(v for v in current if v != ident) if ident in current else (*current, ident)
-        field = "actors" if kind == "actor" else "topics"
         return self.params(**{field: values, "page": 1})
+
+    def dated(self, since: str, until: str) -> dict:
+        """Parameters narrowed to the days ``since`` to ``until`` (a timeline bar's link); page 1."""
+        return self.params(since=since, until=until, page=1)
 
 
 def _values(raw: list[str]) -> tuple[str, ...]:
