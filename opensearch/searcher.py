@@ -1,0 +1,115 @@
+"""Searching an OpenSearch cluster loaded by `arsearch export opensearch`, with arsearch's results.
+
+The query is parsed by ``search.parser`` and compiled by ``opensearch.dsl`` (the Whoosh backend's
+compiler underneath); the response becomes the same ``SearchResult`` as the Whoosh backend's, with
+arsearch's own highlights and explanations computed from the stored text (``search.snippets``,
+``search.explain``), not OpenSearch's highlighter. The gazetteer comes from the index's ``_meta``, so
+queries are analyzed with the names the passages were tagged and stemmed with.
+"""
+
+from arsearch.indexer import settings
+from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
+from arsearch.indexer.errors import QueryError
+from arsearch.opensearch.client import OpenSearchBackendError, cluster_errors, connect, index_name
+from arsearch.opensearch.documents import gazetteer_from_meta, to_passage
+from arsearch.opensearch.dsl import DslCompiler, Filters, compile_search, fill_plan
+from arsearch.search.budget import QueryBudget
+from arsearch.search.explain import explain_match
+from arsearch.search.parser import parse_query
+from arsearch.search.results import Facets, Hit, SearchResult
+from arsearch.search.searcher import DEFAULT_LIMIT, expansion_notes
+from arsearch.search.snippets import highlight_spans, make_snippet
+
+#: Search types: OpenSearch scores with each shard's own term statistics unless asked to gather
+#: them first (``dfs_query_then_fetch``: one more round trip, scores as one index would give).
+SEARCH_TYPES = {False: "query_then_fetch", True: "dfs_query_then_fetch"}
+
+
+class OpenSearchSearcher:
+    """The ``PassageSearcher`` search API over a cluster: ``search`` and ``resolve_actor``."""
+
+    def __init__(self, url: str | None = None, index: str | None = None, dfs: bool = False, client=None):
+        self.client = client if client is not None else connect(url)
+        self.index_name = index_name(index)
+        self.dfs = dfs
+        with cluster_errors(self.client, f"reading the mapping of index {self.index_name!r}"):
+            mapping = self.client.indices.get_mapping(index=self.index_name)
+        meta = next(iter(mapping.values()), {}).get("mappings", {}).get("_meta", {})
+        if "arsearch" not in meta:
+            raise OpenSearchBackendError(
+                f"index {self.index_name!r} was not loaded by arsearch; load it with `arsearch export opensearch --url URL`"
+            )
+        self.gazetteer = gazetteer_from_meta(meta)
+        self.words = WordAnalyzer(load_stopwords(), self.gazetteer.protected_names())
+        self.compiler = DslCompiler(self.words, self.gazetteer)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def resolve_actor(self, value: str) -> str:
+        """A gazetteer actor's id, else the value itself when the cluster has passages tagged with it
+        (a discovered entity's id)."""
+        try:
+            return self.gazetteer.resolve_actor(value)
+        except QueryError:
+            ident = value.strip().lower()
+            with cluster_errors(self.client, "looking up an actor"):
+                found = self.client.count(index=self.index_name, body={"query": {"term": {"actors": ident}}})
+            if found.get("count"):
+                return ident
+            raise
+
+    def search(
+        self, query: str = "", actors=(), topics=(), limit: int = DEFAULT_LIMIT, offset: int = 0,
+        include_inferred: bool = False, sources=(), since: str | None = None, until: str | None = None,
+    ) -> SearchResult:
+        """As ``PassageSearcher.search``, plus ``sources`` and a ``since``/``until`` date range."""
+        if limit < 0 or offset < 0:
+            raise QueryError("--limit and --offset must be zero or more")
+        limit = min(limit, settings.MAX_PAGE_HITS.value())
+        parsed = parse_query(query, QueryBudget.from_settings())
+        actor_ids = tuple(dict.fromkeys(self.resolve_actor(a) for a in (*actors, *parsed.actors)))
+        topic_ids = tuple(dict.fromkeys(self.gazetteer.resolve_topic(t) for t in (*topics, *parsed.topics)))
+        filters = Filters(actor_ids, topic_ids, include_inferred, tuple(sources), since, until)
+        compiled = compile_search(self.compiler, parsed.tree, filters, limit, offset)
+        with cluster_errors(self.client, "searching"):
+            response = self.client.search(
+                index=self.index_name, body=compiled.body, search_type=SEARCH_TYPES[self.dfs]
+            )
+        return self.result(query, response, compiled, offset, limit, actor_ids, topic_ids)
+
+    def result(self, query, response: dict, compiled, offset, limit, actor_ids=(), topic_ids=()) -> SearchResult:
+        """A search response as a ``SearchResult``."""
+        passages = [(h.get("_score") or 0.0, to_passage(h["_source"])) for h in response["hits"]["hits"]]
+        fill_plan(compiled.plan, self.words, [p.text for _, p in passages])
+        hits = []
+        for rank, (score, passage) in enumerate(passages, offset + 1):
+            tokens = self.words.words(passage.text)
+            spans = highlight_spans(passage.text, self.words, compiled.plan, tokens)
+            matches = explain_match(passage.text, self.words, compiled.plan, tokens)
+            hits.append(Hit(rank, float(score), passage, make_snippet(passage.text, spans), tuple(spans), matches))
+        aggs = response.get("aggregations", {})
+        counts = {
+            name: {b["key"]: b["doc_count"] for b in aggs.get(name, {}).get("buckets", ())} for name in ("actors", "topics")
+        }
+        counts = {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in counts.items()}
+        discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
+        total = response["hits"]["total"]
+        return SearchResult(
+            query=query,
+            total=total["value"] if isinstance(total, dict) else int(total),
+            hits=tuple(hits),
+            facets=Facets(counts["actors"], counts["topics"], discovered),
+            offset=offset,
+            limit=limit,
+            actors=actor_ids,
+            topics=topic_ids,
+            dropped=compiled.dropped,
+            notes=expansion_notes(compiled.plan),
+        )
