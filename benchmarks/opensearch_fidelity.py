@@ -47,7 +47,8 @@ def start_jvm() -> None:
     import jpype.imports  # noqa: F401  (lets `from java.util import …` work)
 
     if not jpype.isJVMStarted():
-        jpype.startJVM(classpath=lucene_classpath(), convertStrings=True)
+        # The quick compiler only, one GC thread: a short run on a shared machine, not a long-lived server.
+        jpype.startJVM("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", classpath=lucene_classpath(), convertStrings=True)
 
 
 def _params(params: dict, workdir: Path, stem: str):
@@ -85,28 +86,25 @@ def lucene_analyzer(chain: Chain, workdir: Path):
 
 
 def lucene_tokens(analyzer, text: str) -> list[tuple[str, int, int, int]]:
-    """(text, position, start, end) per token, offsets in code points."""
-    from org.apache.lucene.analysis.tokenattributes import (
-        CharTermAttribute,
-        OffsetAttribute,
-        PositionIncrementAttribute,
-    )
+    """(text, position, start, end) per token, offsets in code points.
 
+    Each token's attributes are read in one call (``reflectAsString``: "term=…,bytes=…,startOffset=…")
+    rather than one per attribute: a JPype call costs more than Lucene's work on a token.
+    """
     # UTF-16 unit → code point index.
     units = []
     for i, c in enumerate(text):
         units.extend([i] * (2 if ord(c) > 0xFFFF else 1))
     units.append(len(text))
     stream = analyzer.tokenStream("f", text)
-    term = stream.addAttribute(CharTermAttribute)
-    offset = stream.addAttribute(OffsetAttribute)
-    increment = stream.addAttribute(PositionIncrementAttribute)
     out, pos = [], -1
     try:
         stream.reset()
         while stream.incrementToken():
-            pos += increment.getPositionIncrement()
-            out.append((str(term.toString()), pos, units[offset.startOffset()], units[offset.endOffset()]))
+            attributes = dict(part.split("=", 1) for part in str(stream.reflectAsString(False)).split(","))
+            pos += int(attributes["positionIncrement"])
+            start, end = int(attributes["startOffset"]), int(attributes["endOffset"])
+            out.append((attributes["term"], pos, units[start], units[end]))
         stream.end()
     finally:
         stream.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from arsearch.cli import output
 from arsearch.cli.first_use import build_on_first_use, print_warnings
+from arsearch.cli.opensearch import backend_options, export_group, open_backend
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
@@ -199,7 +200,8 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @COLOR_OPTION
 @INDEX_OPTION
 @SOURCE_OPTION
-def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, bidi, color, index_dir, source_dir):
+@backend_options
+def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, bidi, color, index_dir, source_dir, backend, url, dfs):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -210,18 +212,20 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
       arsearch search --actor putin
       arsearch search -- سورية -أوكرانيا
       arsearch search سوريا --explain
+      arsearch search سوريا --backend opensearch --url https://localhost:9200
     """
     unknown = [q for q in query if q.startswith("--")]
     if unknown:
         raise click.UsageError(f"no such option: {unknown[0]}")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
-    with _searcher(index_dir, source_dir) as searcher:
+    with open_backend(backend, url, dfs, lambda: _searcher(index_dir, source_dir)) as searcher:
         result = searcher.search(
             " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
             include_inferred=include_inferred,
         )
-        result = with_suggestions(searcher, result, include_inferred)
+        if backend == "whoosh":  # did-you-mean reads the local index's vocabulary
+            result = with_suggestions(searcher, result, include_inferred)
     if as_json:
         click.echo(output.format_json(result, explain))
     elif as_jsonl:
@@ -394,3 +398,4 @@ def stats_command(as_json, index_dir, source_dir):
 
 
 cli.add_command(serve_command)
+cli.add_command(export_group)

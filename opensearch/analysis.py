@@ -20,6 +20,7 @@ factory name and parameters it corresponds to (the names differ slightly: see th
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from arsearch.indexer import folding, stemming
 from arsearch.indexer.analysis import _HAMZA_ALEFS, _TANWEEN_FATH, WordAnalyzer
@@ -109,6 +110,7 @@ _SPACES = "".join(c for c in map(chr, range(0x10000)) if c.isspace())
 _JOINABLE = "[\\u0621-\\u064a]"
 
 
+@lru_cache(maxsize=1)
 def _kept_mark_class() -> str:
     """The explicit (non-letter) part of the word pattern, less what folding deletes."""
     explicit = "".join(

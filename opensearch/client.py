@@ -121,7 +121,7 @@ def _reason(e) -> str:
             return str(error.get("reason") or error.get("type") or error)
         if error:
             return str(error)
-    if isinstance(info, Exception):
-        return str(info).splitlines()[0][:200]
+    if isinstance(info, Exception):  # urllib3's: "HTTPConnection(...): Failed to ...: [Errno 111] Connection refused"
+        return str(info).splitlines()[0].rsplit(": ", 1)[-1][:200]
     error = getattr(e, "error", None)
     return str(error or e).splitlines()[0][:200]

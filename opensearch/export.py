@@ -36,9 +36,10 @@ def export_opensearch(
     out: Path | None = None,
     client=None,
     index: str = "arsearch",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
-    """Write the template and bulk file to ``out``, push them through ``client``, or both."""
+    """Write the template and bulk file to ``out``, push them through ``client``, or both;
+    ``progress(done, total)`` is called as passages are loaded."""
     report = ExportReport()
     with open_index(Path(index_dir), preload=False) as ix:
         template = index_template(ix.words, ix.gazetteer, index)
@@ -49,7 +50,8 @@ def export_opensearch(
                 report.passages = write_ndjson(bulk_actions(_stored(ix), index), f)
             report.files = [out / TEMPLATE_FILE, out / BULK_FILE]
         if client is not None:
-            _push(client, template, bulk_actions(_stored(ix), index), index, report, progress)
+            total = ix.whoosh.doc_count()
+            _push(client, template, bulk_actions(_stored(ix), index), index, report, lambda n: progress and progress(n, total))
             report.passages = report.passages or report.pushed + len(report.failed)
     return report
 
@@ -71,8 +73,7 @@ def _push(client, template: dict, actions, index: str, report: ExportReport, pro
                 error = result.get("error", {})
                 reason = error.get("reason", error) if isinstance(error, dict) else error
                 report.failed.append(f"{result.get('_id')}: {reason}")
-            if progress is not None:
-                progress(1)
+            progress(1)
         client.indices.refresh(index=index)
     if report.failed:
         raise OpenSearchBackendError(
