@@ -86,6 +86,8 @@ def export_opensearch_command(out_dir, url, index, index_dir):
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+        if client is not None:
+            client.close()
     for path in report.files:
         click.echo(str(path))
     if client is not None:

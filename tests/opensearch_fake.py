@@ -33,12 +33,16 @@ class FakeCluster:
         class FakeConnection(Connection):
             def perform_request(self, method, url, params=None, body=None, timeout=None, ignore=(), headers=None):
                 decoded = body.decode("utf-8") if isinstance(body, bytes) else body
-                cluster.requests.append((method, url, dict(params or {}), decoded))
-                status, data = cluster.answer(method, url, dict(params or {}), decoded)
+                params = {k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in (params or {}).items()}
+                cluster.requests.append((method, url, params, decoded))
+                status, data = cluster.answer(method, url, params, decoded)
                 raw = json.dumps(data, ensure_ascii=False)
                 if not 200 <= status < 300 and status not in ignore:
                     self._raise_error(status, raw)
                 return status, {}, raw
+
+            def close(self):
+                pass
 
         return FakeConnection
 
