@@ -7,17 +7,20 @@ arsearch's own highlights and explanations computed from the stored text (``sear
 queries are analyzed with the names the passages were tagged and stemmed with.
 """
 
+from collections import Counter
+
 from arsearch.indexer import settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
-from arsearch.indexer.errors import QueryError
+from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.opensearch.client import OpenSearchBackendError, cluster_errors, connect, index_name
 from arsearch.opensearch.documents import gazetteer_from_meta, to_passage
-from arsearch.opensearch.dsl import DslCompiler, Filters, compile_search, fill_plan
+from arsearch.opensearch.dsl import SOURCE_FIELDS, DslCompiler, Filters, compile_search, fill_plan
 from arsearch.search.budget import QueryBudget
+from arsearch.search.entities import _HARAKAT, LABEL_PASSAGES, _display_name
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
-from arsearch.search.results import Facets, Hit, SearchResult
-from arsearch.search.searcher import DEFAULT_LIMIT, expansion_notes
+from arsearch.search.results import Facets, Hit, Passage, SearchResult
+from arsearch.search.searcher import DEFAULT_LIMIT, EntityCount, expansion_notes
 from arsearch.search.snippets import highlight_spans, make_snippet
 
 #: Search types: OpenSearch scores with each shard's own term statistics unless asked to gather
@@ -26,7 +29,8 @@ SEARCH_TYPES = {False: "query_then_fetch", True: "dfs_query_then_fetch"}
 
 
 class OpenSearchSearcher:
-    """The ``PassageSearcher`` search API over a cluster: ``search`` and ``resolve_actor``."""
+    """The ``PassageSearcher`` API that the CLI and the page use, over a cluster: ``search``,
+    ``resolve_actor``, ``passage``, ``entity_counts`` and ``discovered_labels``."""
 
     def __init__(self, url: str | None = None, index: str | None = None, dfs: bool = False, client=None):
         self.client = client if client is not None else connect(url)
@@ -42,6 +46,7 @@ class OpenSearchSearcher:
         self.gazetteer = gazetteer_from_meta(meta)
         self.words = WordAnalyzer(load_stopwords(), self.gazetteer.protected_names())
         self.compiler = DslCompiler(self.words, self.gazetteer)
+        self.discovered_label_cache: dict[str, str] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -113,3 +118,60 @@ class OpenSearchSearcher:
             dropped=compiled.dropped,
             notes=expansion_notes(compiled.plan),
         )
+
+    def _search(self, body: dict, doing: str) -> dict:
+        with cluster_errors(self.client, doing):
+            return self.client.search(index=self.index_name, body=body)
+
+    def passage(self, key: str, context: int = 1) -> list[Passage]:
+        """The passage ``ARTICLE#N`` and up to ``context`` neighbours on each side, in order."""
+        article, sep, number = key.rpartition("#")
+        if not sep or not article or not number.isdigit():
+            raise QueryError(f"{key!r} is not a passage id; write ARTICLE#N, e.g. 000_b8da21838642536f#3")
+        n = int(number)
+        window = {"gte": max(1, n - context), "lte": n + context}
+        body = {
+            "query": {"bool": {"filter": [{"term": {"article_id": article}}, {"range": {"passage": window}}]}},
+            "sort": [{"passage": "asc"}], "size": 2 * context + 1, "_source": SOURCE_FIELDS,
+        }
+        found = [to_passage(h["_source"]) for h in self._search(body, "reading a passage")["hits"]["hits"]]
+        if not any(p.key == key for p in found):
+            raise NotFoundError(f"no passage {key} in the index; `arsearch search` shows passage ids")
+        return found
+
+    def entity_counts(self, fieldname: str) -> list[EntityCount]:
+        """Every gazetteer actor (``actors``) or topic (``topics``) with its passage counts."""
+        entries = list(self.gazetteer.actors if fieldname == "actors" else self.gazetteer.topics)
+        aggs = {"explicit": {"terms": {"field": fieldname, "size": len(entries) or 1, "include": entries}}}
+        if fieldname == "actors" and entries:
+            only_inferred = {
+                ident: {"bool": {"filter": [{"term": {"inferred": ident}}], "must_not": [{"term": {"actors": ident}}]}}
+                for ident in entries
+            }
+            aggs["inferred"] = {"filters": {"filters": only_inferred}}
+        response = self._search({"size": 0, "track_total_hits": False, "aggs": aggs}, "counting actors and topics")
+        explicit = {b["key"]: b["doc_count"] for b in response["aggregations"]["explicit"]["buckets"]}
+        inferred = {k: b["doc_count"] for k, b in response["aggregations"].get("inferred", {}).get("buckets", {}).items()}
+        counts = [EntityCount(i, explicit.get(i, 0), inferred.get(i, 0)) for i in entries]
+        return sorted(counts, key=lambda c: (-c.explicit, -c.inferred, c.ident))
+
+    def discovered_labels(self, idents) -> dict[str, str]:
+        """Display names of the discovered entities among ``idents``, by ``search.entities``' rule
+        over the mentions of their first passages."""
+        cache = self.discovered_label_cache
+        idents = list(dict.fromkeys(idents))
+        for ident in idents:
+            if ident in cache:
+                continue
+            body = {
+                "query": {"bool": {"filter": [{"term": {"discovered": ident}}]}},
+                "sort": [{"article_id": "asc"}, {"passage": "asc"}], "size": LABEL_PASSAGES, "_source": ["mentions"],
+            }
+            hits = self._search(body, "naming discovered entities")["hits"]["hits"]
+            if not hits:
+                continue
+            forms = Counter(
+                _HARAKAT.sub("", m[2]) for h in hits for m in h["_source"].get("mentions") or () if m[0] == ident
+            )
+            cache[ident] = _display_name(forms) if forms else ident
+        return {i: cache[i] for i in idents if i in cache}

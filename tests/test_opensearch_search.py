@@ -134,3 +134,57 @@ def test_the_cli_reports_an_unreachable_cluster(monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: cannot reach OpenSearch at http://127.0.0.1:9")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def serving_cluster(template, searcher, stored):
+    """A cluster that answers the page's requests: searches, counts for the start page, passages."""
+    from tests.opensearch_fake import cluster_with_index
+
+    cluster = cluster_with_index(template)
+    docs = sorted(stored.values(), key=lambda f: (f["article_id"], int(f["passage"])))
+
+    def answer(path, params, body):
+        query = json.loads(body)
+        if query.get("size") == 0:  # entity counts
+            counts = searcher.entity_counts("actors" if "inferred" in query["aggs"] else "topics")
+            buckets = [{"key": c.ident, "doc_count": c.explicit} for c in counts if c.explicit]
+            aggs = {"explicit": {"buckets": buckets}}
+            if "inferred" in query["aggs"]:
+                aggs["inferred"] = {"buckets": {c.ident: {"doc_count": c.inferred} for c in counts}}
+            return 200, {"hits": {"hits": []}, "aggregations": aggs}
+        filters = query["query"]["bool"].get("filter", [])
+        window = next((f["range"]["passage"] for f in filters if "range" in f and "passage" in f["range"]), None)
+        if window is not None:
+            hits = [{"_source": to_document(d)} for d in docs if window["gte"] <= int(d["passage"]) <= window["lte"]]
+            return 200, {"hits": {"total": {"value": len(hits)}, "hits": hits}}
+        return answering_like(searcher.search("سوريا"), stored)(path, params, body)
+
+    cluster.on("POST", "/arsearch/_search", answer)
+    return cluster
+
+
+def test_the_page_serves_the_cluster(template, searcher, stored):
+    from arsearch.web import create_app
+    from arsearch.web.opensearch_handle import OpenSearchHandle
+
+    handle = OpenSearchHandle("http://localhost:9200")
+    handle._searcher = open_searcher(serving_cluster(template, searcher, stored))
+    client = create_app(None, handle=handle).test_client()
+    start = client.get("/")
+    assert start.status_code == 200 and "putin" in start.get_data(as_text=True)
+    page = client.get("/?q=سوريا")
+    assert page.status_code == 200 and "<mark>سورية</mark>" in page.get_data(as_text=True)
+    api = client.get("/api/search?q=سوريا").get_json()
+    assert api["total"] == searcher.search("سوريا").total
+    passage = client.get("/passage/000_b8da21838642536f/2")
+    assert passage.status_code == 200
+    assert client.get("/passage/000_b8da21838642536f/99").status_code == 404
+
+
+def test_the_page_says_when_the_cluster_is_down():
+    from arsearch.web import create_app
+    from arsearch.web.opensearch_handle import OpenSearchHandle
+
+    client = create_app(None, handle=OpenSearchHandle("http://127.0.0.1:9")).test_client()
+    page = client.get("/api/search?q=سوريا")
+    assert page.status_code == 503 and "cannot reach OpenSearch" in page.get_json()["error"]

@@ -64,6 +64,9 @@ class IndexHandle:
                 self._searcher = PassageSearcher(self.index_dir)
             yield self._searcher
 
+    #: Did-you-mean, over the local index's vocabulary (``web.opensearch_handle`` has none).
+    suggest = staticmethod(with_suggestions)
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
@@ -79,12 +82,12 @@ def _target_bytes(environ) -> int:
     return len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1
 
 
-def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Flask:
-    """The web app over the index in ``index_dir``, answering to loopback names and ``hosts``;
-    ``source_dir`` only appears in build hints."""
+def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle=None) -> Flask:
+    """The web app over the index in ``index_dir`` (or what ``handle`` opens: an OpenSearch cluster),
+    answering to loopback names and ``hosts``; ``source_dir`` only appears in build hints."""
     app = Flask(__name__)
     app.json.ensure_ascii = False
-    handle = IndexHandle(index_dir)
+    handle = handle or IndexHandle(index_dir)
     trusted = allowed_hosts(*hosts)
     app.extensions["arsearch"] = handle
     build_hint = rebuild_command(index_dir, source_dir or settings.SOURCE_DIR.value())
@@ -124,7 +127,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
                 include_inferred=state.inferred,
             )
-            result = with_suggestions(searcher, result, state.inferred)
+            result = handle.suggest(searcher, result, state.inferred)
             # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
             # fixed. Actors through the searcher: it also knows the entities discovery found.
             state = replace(
@@ -165,7 +168,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
                 include_inferred=state.inferred,
             )
-            result = with_suggestions(searcher, result, state.inferred)
+            result = handle.suggest(searcher, result, state.inferred)
         return _json(result.to_json(explain))
 
     @app.errorhandler(ArsearchError)
