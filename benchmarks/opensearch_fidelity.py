@@ -156,6 +156,22 @@ def describe(ours: list, theirs: list) -> str:
     return f"arsearch {ours[i : i + 2]} / lucene {theirs[i : i + 2]}"
 
 
+def stock_arabic_report(words: WordAnalyzer, texts) -> FieldReport:
+    """The peer: OpenSearch's stock ``arabic`` analyzer (Lucene's ArabicAnalyzer) against arsearch's
+    stems, by the same token-by-token rule."""
+    start_jvm()
+    from org.apache.lucene.analysis.ar import ArabicAnalyzer
+
+    analyzer = ArabicAnalyzer()
+    report = FieldReport("stock arabic")
+    for text in texts:
+        ours, theirs = python_tokens(words, "stem", text), lucene_tokens(analyzer, text)
+        report.tokens += max(len(ours), len(theirs))
+        report.same += sum(1 for a, b in zip(ours, theirs, strict=False) if a == b)
+    analyzer.close()
+    return report
+
+
 def seed_passages() -> list[str]:
     from arsearch.indexer.corpus import read_articles
 
@@ -224,7 +240,11 @@ def main() -> int:
         WORD_FORMS.write_text("\n".join(extract_forms(Path(sys.argv[2]))) + "\n", encoding="utf-8")
         return 0
     results = run()
+    words = default_words()
     failed = False
+    peer = stock_arabic_report(words, corpus_forms())  # one form per text: a token-level figure
+    print(f"peer: stock arabic analyzer on the corpus word forms, stem field: {peer.same}/{peer.tokens} "
+          f"({peer.ratio:.2%}) identical")
     for name, reports in results.items():
         for report in reports.values():
             print(f"{name:18} {report.field:5} {report.same}/{report.tokens} tokens identical ({report.ratio:.4%})")
