@@ -24,6 +24,9 @@ from arsearch.search.results import Passage
 DEFAULT_INDEX = "arsearch"
 #: Tag fields: space-separated ids in the Whoosh index, keyword arrays in OpenSearch.
 TAG_FIELDS = ("actors", "discovered", "inferred", "topics")
+#: A discovered name's mention (``[id, kind, surface, start, end]`` in the Whoosh index), as an object:
+#: kept in ``_source`` only (the field is not indexed), for naming discovered entities.
+MENTION_KEYS = ("id", "kind", "surface", "start", "end")
 #: The file names ``export`` writes.
 TEMPLATE_FILE = "template.json"
 BULK_FILE = "passages.ndjson"
@@ -55,7 +58,9 @@ def index_template(words: WordAnalyzer, gazetteer: Gazetteer, index: str = DEFAU
                     "text": {**_TEXT, "analyzer": STEM_ANALYZER, "copy_to": ["exact"]},
                     "exact": {**_TEXT, "analyzer": EXACT_ANALYZER},
                     "source": _KEYWORD,
-                    "date": {"type": "date", "format": "strict_date_optional_time"},
+                    # A date the cluster cannot read stays in _source and out of date filters, rather
+                    # than costing the passage.
+                    "date": {"type": "date", "format": "strict_date_optional_time", "ignore_malformed": True},
                     "url": {"type": "keyword", "index": False},
                     **{name: _KEYWORD for name in TAG_FIELDS},
                     "mentions": {"type": "object", "enabled": False},
@@ -81,7 +86,7 @@ def to_document(stored: dict) -> dict:
         "source": stored.get("source", ""),
         "url": stored.get("url", ""),
         **{name: (stored.get(name) or "").split() for name in TAG_FIELDS},
-        "mentions": [list(m) for m in stored.get("mentions") or ()],
+        "mentions": [dict(zip(MENTION_KEYS, m, strict=True)) for m in stored.get("mentions") or ()],
     }
     if stored.get("date"):  # a date field takes no empty string: an undated passage has none
         doc["date"] = stored["date"]

@@ -171,7 +171,7 @@ class OpenSearchSearcher:
             if not hits:
                 continue
             forms = Counter(
-                _HARAKAT.sub("", m[2]) for h in hits for m in h["_source"].get("mentions") or () if m[0] == ident
+                _HARAKAT.sub("", m["surface"]) for h in hits for m in h["_source"].get("mentions") or () if m["id"] == ident
             )
             cache[ident] = _display_name(forms) if forms else ident
         return {i: cache[i] for i in idents if i in cache}

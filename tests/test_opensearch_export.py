@@ -7,7 +7,7 @@ from arsearch.cli.main import cli
 from arsearch.indexer.store import open_index
 from arsearch.opensearch.analysis import analysis_settings
 from arsearch.opensearch.client import OpenSearchBackendError, connect
-from arsearch.opensearch.documents import gazetteer_from_meta, read_ndjson, to_passage
+from arsearch.opensearch.documents import MENTION_KEYS, gazetteer_from_meta, read_ndjson, to_passage
 from arsearch.opensearch.export import export_opensearch
 from click.testing import CliRunner
 
@@ -57,7 +57,7 @@ def test_bulk_documents_round_trip_to_the_same_passages_tags_and_dates(exported,
         fields = stored[key]
         assert to_passage(doc) == searcher._passage(fields)  # text, title, source, date, url, tags
         assert doc["discovered"] == fields["discovered"].split()
-        assert doc["mentions"] == [list(m) for m in fields["mentions"]]
+        assert [[m[k] for k in MENTION_KEYS] for m in doc["mentions"]] == [list(m) for m in fields["mentions"]]
         assert doc.get("date", "") == fields["date"]
     tagged = [d for d in docs.values() if d["actors"]]
     assert tagged and any("putin" in d["actors"] for d in tagged)

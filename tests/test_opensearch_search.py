@@ -188,3 +188,16 @@ def test_the_page_says_when_the_cluster_is_down():
     client = create_app(None, handle=OpenSearchHandle("http://127.0.0.1:9")).test_client()
     page = client.get("/api/search?q=سوريا")
     assert page.status_code == 503 and "cannot reach OpenSearch" in page.get_json()["error"]
+
+
+def test_discovered_entities_are_named_as_written(template):
+    cluster = cluster_with_index(template)
+    mention = {"id": "bashagha", "kind": "person", "start": 0, "end": 7}
+    hits = [{"_source": {"mentions": [{**mention, "surface": "باشاغا"}, {**mention, "id": "other", "surface": "غيره"}]}},
+            {"_source": {"mentions": [{**mention, "surface": "باشَاغا"}]}}]
+    cluster.on("POST", "/arsearch/_search", lambda path, params, body: (
+        200, {"hits": {"hits": hits if "bashagha" in body else []}}))
+    s = open_searcher(cluster)
+    assert s.discovered_labels(["bashagha", "putin"]) == {"bashagha": "باشاغا"}
+    (body,) = cluster.bodies("POST", "/arsearch/_search")[:1]
+    assert json.loads(body)["query"] == {"bool": {"filter": [{"term": {"discovered": "bashagha"}}]}}
