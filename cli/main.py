@@ -20,6 +20,7 @@ import click
 from arsearch.cli import output, timeline_output
 from arsearch.cli.exports import export_options
 from arsearch.cli.first_use import build_on_first_use, print_read, print_warnings
+from arsearch.cli.opensearch import backend_options, export_group, open_backend
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
 from arsearch.indexer.build import rebuild_index, update_index
@@ -242,7 +243,8 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @COLOR_OPTION
 @INDEX_OPTION
 @CORPUS_OPTION
-def search_command(query, actors, topics, include_inferred, since, until, sources, sort, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir):
+@backend_options
+def search_command(query, actors, topics, include_inferred, since, until, sources, sort, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir, backend, url, dfs):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -258,6 +260,7 @@ def search_command(query, actors, topics, include_inferred, since, until, source
       arsearch search بوتين --articles
       arsearch search سوريا --since 2017-11 --until 2017-12 --sort date
       arsearch search 'بوتين source:"RT Arabic" date:2017-11..'
+      arsearch search سوريا --backend opensearch --url https://localhost:9200
     """
     unknown = [q for q in query if q.startswith("--")]
     if unknown:
@@ -265,7 +268,7 @@ def search_command(query, actors, topics, include_inferred, since, until, source
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
     export.check(as_json, as_jsonl, explain)
-    with _searcher(index_dir, source_dir) as searcher:
+    with open_backend(backend, url, dfs, lambda: _searcher(index_dir, source_dir)) as searcher:
         options = dict(
             actors=actors, topics=topics, include_inferred=include_inferred,
             since=since, until=until, sources=sources, sort=sort,
@@ -276,7 +279,7 @@ def search_command(query, actors, topics, include_inferred, since, until, source
             result = search_all(searcher, " ".join(query), offset=offset, **options)
         else:
             result = searcher.search(" ".join(query), limit=limit, offset=offset, **options)
-        if not export.count:
+        if not export.count and backend == "whoosh":  # did-you-mean reads the local index's vocabulary
             result = with_suggestions(searcher, result, include_inferred)
     if export.write(result, as_json, as_jsonl):
         pass  # --csv, --tsv, --count or --articles printed it
@@ -502,3 +505,4 @@ def timeline_command(query, actors, topics, include_inferred, since, until, sour
 
 
 cli.add_command(serve_command)
+cli.add_command(export_group)

@@ -8,8 +8,23 @@ error before anything listens.
 
 import click
 from arsearch.cli.first_use import build_first_index, needs_first_build
+from arsearch.cli.opensearch import backend_options
 from arsearch.indexer import settings
 from arsearch.indexer.errors import ArsearchError
+from arsearch.opensearch.client import cluster_url, shown_url
+
+
+def open_handle(backend: str, url, dfs):
+    """The page's searcher handle for ``--backend opensearch``; None for the local index."""
+    if backend != "opensearch":
+        if url or dfs:
+            raise click.UsageError("--url and --dfs go with --backend opensearch")
+        return None
+    from arsearch.web.opensearch_handle import OpenSearchHandle
+
+    cluster_url(url)  # no URL, or not an http(s) one: an error before anything listens
+    return OpenSearchHandle(url, dfs)
+
 
 #: Where the page listens unless told otherwise: this machine only.
 DEFAULT_HOST = "127.0.0.1"
@@ -42,7 +57,8 @@ DEFAULT_THREADS = 4
     "--threads", type=click.IntRange(1, 64), default=DEFAULT_THREADS, show_default=True,
     help="Worker threads answering requests (a bounded pool).",
 )
-def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
+@backend_options
+def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads, backend, url, dfs):
     """Serve the search page in a browser: right-to-left results, facets, did-you-mean, passages.
 
     \b
@@ -50,6 +66,7 @@ def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
       arsearch serve            # then open http://127.0.0.1:8000/
       arsearch serve --index index --port 8080
       arsearch serve --host 0.0.0.0 --allow-host mybox.local
+      arsearch serve --backend opensearch --url https://localhost:9200
     """
     from arsearch.web import create_app
     from arsearch.web.security import LOOPBACK_HOSTS
@@ -58,7 +75,8 @@ def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
     named = index_dir is not None
     index_dir = settings.INDEX_DIR.value(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
-    if needs_first_build(index_dir, source, named):  # a named folder without an index: exit 2 here
+    handle = open_handle(backend, url, dfs)
+    if handle is None and needs_first_build(index_dir, source, named):  # a named folder without an index: exit 2 here
         try:
             build_first_index(index_dir, source)
         except ArsearchError as e:
@@ -66,14 +84,15 @@ def serve_command(index_dir, source_dir, hosts, allow_hosts, port, threads):
     for host in hosts:
         if host not in LOOPBACK_HOSTS:
             click.echo(f"warning: listening on {host}: anyone who can reach it can search the index", err=True)
-    app = create_app(index_dir, source, hosts=(*hosts, *allow_hosts))
+    app = create_app(index_dir, source, hosts=(*hosts, *allow_hosts), handle=handle)
     try:
         server = make_server(app, hosts, port, threads)
     except OSError as e:
         raise ArsearchError(f"cannot listen on {', '.join(hosts)} port {port}: {e.strerror or e}; "
                             "choose another --port (0: any free one) or --host") from e
     urls = " ".join(url_of(h, p) for h, p in listening(server))
-    click.echo(f"arsearch: serving {index_dir} on {urls} (Ctrl+C to stop)", err=True)
+    served = index_dir if handle is None else f"OpenSearch at {shown_url(cluster_url(url))}"
+    click.echo(f"arsearch: serving {served} on {urls} (Ctrl+C to stop)", err=True)
     try:
         server.run()
     finally:

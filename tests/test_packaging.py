@@ -20,7 +20,7 @@ import arsearch
 from .conftest import ROOT, SEEDS, env_without_index
 
 #: What the wheel is built from: pyproject.toml's package-dir mapping and the files it names.
-SOURCES = ("pyproject.toml", "README.md", "arsearch", "indexer", "search", "cli", "web")
+SOURCES = ("pyproject.toml", "README.md", "arsearch", "indexer", "search", "cli", "web", "opensearch")
 OTHER_WEB = '"""Not arsearch: a package of its own named web, as web.py is."""\nWHO = "web.py"\n'
 
 

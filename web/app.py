@@ -68,6 +68,9 @@ class IndexHandle:
                 self._searcher = PassageSearcher(self.index_dir)
             yield self._searcher
 
+    #: Did-you-mean, over the local index's vocabulary (``web.opensearch_handle`` has none).
+    suggest = staticmethod(with_suggestions)
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
@@ -83,12 +86,12 @@ def _target_bytes(environ) -> int:
     return len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1
 
 
-def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Flask:
-    """The web app over the index in ``index_dir``, answering to loopback names and ``hosts``;
-    ``source_dir`` only appears in build hints."""
+def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle=None) -> Flask:
+    """The web app over the index in ``index_dir`` (or what ``handle`` opens: an OpenSearch cluster),
+    answering to loopback names and ``hosts``; ``source_dir`` only appears in build hints."""
     app = Flask(__name__)
     app.json.ensure_ascii = False
-    handle = IndexHandle(index_dir)
+    handle = handle or IndexHandle(index_dir)
     trusted = allowed_hosts(*hosts)
     app.extensions["arsearch"] = handle
     build_hint = rebuild_command(index_dir, source_dir or settings.SOURCE_DIR.value())
@@ -127,7 +130,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             result = searcher.search(
                 state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
             )
-            result = with_suggestions(searcher, result, state.inferred)
+            result = handle.suggest(searcher, result, state.inferred)
             timeline = search_timeline(searcher, state.q, "auto", most=MAX_BARS, **state.search_options())
             # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
             # fixed. Actors through the searcher: it also knows the entities discovery found.
@@ -176,7 +179,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
             )
             if not as_csv:
-                result = with_suggestions(searcher, result, state.inferred)
+                result = handle.suggest(searcher, result, state.inferred)
         if as_csv:
             bom = request.args.get("bom", "") in ("1", "true", "yes", "on")
             return Response(
