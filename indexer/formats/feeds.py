@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterator
 
 import feedparser
-from arsearch.indexer.formats import dates
+from arsearch.indexer.dates import normalize_date
+from arsearch.indexer.formats.dates import struct_date
 from arsearch.indexer.formats.entry import Entry, Warn
 from arsearch.indexer.formats.html import extract_html
 
@@ -43,7 +44,8 @@ def read_feed(text: str, name: str, mapping: dict[str, str], warn: Warn) -> Iter
             continue
         written = item.get("published") or item.get("updated") or ""
         parsed = item.get("published_parsed") or item.get("updated_parsed")
-        date = dates.iso_date(written) or dates.struct_date(parsed) or written  # its own offset, if it has one
+        # As written when ``indexer.dates`` reads it (its own offset kept), else feedparser's reading (UTC).
+        date = written if normalize_date(written).day else struct_date(parsed) or written
         yield Entry(
             body.text, title=(item.get("title") or "").strip(), source=source, date=date,
             url=(item.get("link") or "").strip(), author=(item.get("author") or body.author).strip(),

@@ -1,6 +1,5 @@
 """A record (a CSV row, a JSON object) → an entry, by the column mapping: one rule for every table format."""
 
-from arsearch.indexer.formats import dates
 from arsearch.indexer.formats.entry import Entry
 
 
@@ -45,6 +44,6 @@ def record_entry(record, columns: dict[str, str], number: int) -> tuple[Entry | 
     date = parts.get("date", "")
     return Entry(
         parts["text"], title=parts.get("title", ""), source=parts.get("source", ""),
-        date=dates.iso_date(date) or date, url=parts.get("url", ""), author=parts.get("author", ""),
+        date=date, url=parts.get("url", ""), author=parts.get("author", ""),
         ident=parts.get("id", ""), number=number,
     ), ""

@@ -11,7 +11,6 @@ text follows; the body's blog footer may still name title and source
 import re
 from collections.abc import Iterator
 
-from arsearch.indexer.formats import dates
 from arsearch.indexer.formats.entry import Entry, Warn
 
 _HEADER_RE = re.compile(r"^(title|date|source|url|author)[ \t]*:[ \t]*(.*?)\s*$", re.I)
@@ -55,6 +54,6 @@ def read_text(text: str, name: str, mapping: dict[str, str], warn: Warn) -> Iter
             title, body = body[first].strip(), body[first + 1 :]
     date = fields.get("date", "")
     yield Entry(
-        "\n".join(body), title=title, source=fields.get("source", ""), date=dates.iso_date(date) or date,
+        "\n".join(body), title=title, source=fields.get("source", ""), date=date,
         url=fields.get("url", ""), author=fields.get("author", ""),
     )
