@@ -108,7 +108,7 @@ class OpenSearchSearcher:
             hits.append(Hit(rank, float(score), passage, make_snippet(passage.text, spans), tuple(spans), matches))
         aggs = response.get("aggregations", {})
         counts = {
-            name: {b["key"]: b["doc_count"] for b in aggs.get(name, {}).get("buckets", ())} for name in ("actors", "topics")
+            name: {b["key"]: b["doc_count"] for b in aggs.get(name, {}).get("buckets", ())} for name in ("actors", "topics", "source")
         }
         counts = {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in counts.items()}
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
@@ -117,7 +117,7 @@ class OpenSearchSearcher:
             query=query,
             total=total["value"] if isinstance(total, dict) else int(total),
             hits=tuple(hits),
-            facets=Facets(counts["actors"], counts["topics"], discovered),
+            facets=Facets(counts["actors"], counts["topics"], discovered, counts["source"]),
             offset=offset,
             limit=limit,
             actors=actor_ids,

@@ -128,7 +128,10 @@ def test_filters_only_list_in_index_order(compiler):
 
 def test_facets_are_terms_aggregations(compiler):
     aggs = compile_search(compiler, parse_query("سورية").tree).body["aggs"]
-    assert aggs == {"actors": {"terms": {"field": "actors", "size": 1000}}, "topics": {"terms": {"field": "topics", "size": 1000}}}
+    assert aggs == {
+        "actors": {"terms": {"field": "actors", "size": 1000}}, "topics": {"terms": {"field": "topics", "size": 1000}},
+        "source": {"terms": {"field": "source", "size": 1000}},
+    }
 
 
 def test_nothing_to_search_for(compiler):

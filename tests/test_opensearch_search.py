@@ -39,7 +39,8 @@ def answering_like(whoosh_result, stored):
         hits = [{"_id": h.passage.key, "_score": h.score, "_source": to_document(stored[h.passage.key])}
                 for h in whoosh_result.hits]
         aggs = {name: {"buckets": [{"key": k, "doc_count": n} for k, n in counts.items()]}
-                for name, counts in (("actors", whoosh_result.facets.actors), ("topics", whoosh_result.facets.topics))}
+                for name, counts in (("actors", whoosh_result.facets.actors), ("topics", whoosh_result.facets.topics),
+                                     ("source", whoosh_result.facets.sources))}
         return 200, {"hits": {"total": {"value": whoosh_result.total, "relation": "eq"}, "hits": hits}, "aggregations": aggs}
     return answer
 

@@ -71,6 +71,11 @@ class IndexHandle:
     #: Did-you-mean, over the local index's vocabulary (``web.opensearch_handle`` has none).
     suggest = staticmethod(with_suggestions)
 
+    @staticmethod
+    def timeline(searcher, query: str, **options):
+        """The chart's counts over time (``web.opensearch_handle`` draws none)."""
+        return search_timeline(searcher, query, "auto", most=MAX_BARS, **options)
+
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
@@ -131,7 +136,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
                 state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
             )
             result = handle.suggest(searcher, result, state.inferred)
-            timeline = search_timeline(searcher, state.q, "auto", most=MAX_BARS, **state.search_options())
+            timeline = handle.timeline(searcher, state.q, **state.search_options())
             # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
             # fixed. Actors through the searcher: it also knows the entities discovery found.
             state = replace(
@@ -144,7 +149,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
             g.actor_labels = searcher.discovered_labels([*state.actors, *shown])
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
-            pages=render.page_numbers(result.total, state.page, state.limit), chart=make_chart(timeline),
+            pages=render.page_numbers(result.total, state.page, state.limit), chart=make_chart(timeline) if timeline else None,
         )
 
     @app.get("/passage/<path:article_id>/<int:number>")

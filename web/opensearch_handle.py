@@ -3,7 +3,7 @@
 One ``OpenSearchSearcher``, opened on the first request (so a cluster that is down gives the page's
 503, not a crash at start-up) and shared: the client is thread-safe, and the cluster holds no
 generation to reopen. Did-you-mean reads the local index's vocabulary, which a cluster has not got,
-so ``suggest`` leaves results as they are.
+so ``suggest`` leaves results as they are; nor is the timeline chart drawn over a cluster yet.
 """
 
 import threading
@@ -29,6 +29,12 @@ class OpenSearchHandle:
     @staticmethod
     def suggest(searcher, result, include_inferred: bool = False):
         return result
+
+    @staticmethod
+    def timeline(searcher, query: str, **options):
+        """No chart: the counts over time are the local index's (``arsearch timeline``), not yet a
+        cluster's date histogram."""
+        return None
 
     def close(self) -> None:
         with self._lock:
