@@ -20,12 +20,11 @@ from arsearch.cli import output
 from arsearch.cli.first_use import build_on_first_use, print_warnings
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
-from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
-from arsearch.indexer.store import damage_error
-from arsearch.search import PassageSearcher
-from arsearch.search.searcher import DEFAULT_LIMIT
-from arsearch.search.suggest import with_suggestions
+
+# The searcher, the index writer and what they pull in (Whoosh's query and writing machinery, numpy,
+# portalocker) are imported inside the commands that use them: `arsearch --help` and a one-shot search
+# pay only for their own path (tests/test_startup.py guards it).
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2
@@ -117,6 +116,8 @@ class ArsearchGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as e:
+            from arsearch.indexer.store import damage_error
+
             damage = damage_error(e, ctx.meta.get(INDEX_META, "the index folder"))
             if damage is not None:
                 raise ArsearchClickError(str(damage)) from e
@@ -176,12 +177,14 @@ def _index_path(index_dir) -> Path:
     return path
 
 
-def _searcher(index_dir, source_dir=None) -> PassageSearcher:
+def _searcher(index_dir, source_dir=None):
     """Open the index, building the default one from the corpus on first use (and saying so on
     stderr); a named one (``index_dir`` given, by --index or $ARSEARCH_INDEX) must exist."""
     named = index_dir is not None
     index_dir = _index_path(index_dir)
     build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir), named)
+    from arsearch.search.searcher import PassageSearcher
+
     return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
 
 
@@ -190,7 +193,7 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @click.option("--actor", "actors", multiple=True, help="Only passages naming this actor (id, English or Arabic name); repeat for any of several.")
 @click.option("--topic", "topics", multiple=True, help="Only passages about this topic; repeat for any of several.")
 @click.option("--inferred", "include_inferred", is_flag=True, help="--actor also matches role references (الرئيس الروسي, نظيره الفرنسي).")
-@click.option("--limit", type=click.IntRange(0), default=DEFAULT_LIMIT, show_default=True, help="Hits to show.")
+@click.option("--limit", type=click.IntRange(0), default=settings.DEFAULT_LIMIT, show_default=True, help="Hits to show.")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip (paging).")
 @JSON_OPTION
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
@@ -216,6 +219,8 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
         raise click.UsageError(f"no such option: {unknown[0]}")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
+    from arsearch.search.suggest import with_suggestions
+
     with _searcher(index_dir, source_dir) as searcher:
         result = searcher.search(
             " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
@@ -247,6 +252,8 @@ def index_command(source_dir, index_dir, gazetteer_file):
     Example:
       arsearch index --source seeds
     """
+    from arsearch.indexer.build import update_index
+
     index_dir = _index_path(index_dir)
     with output.progress_bar("Indexing") as progress:
         report = update_index(index_dir, source_dir, gazetteer_file, progress=progress)
@@ -265,6 +272,8 @@ def rebuild_command(source_dir, index_dir, gazetteer_file):
     Example:
       arsearch rebuild --source seeds --index index
     """
+    from arsearch.indexer.build import rebuild_index
+
     index_dir = _index_path(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
     with output.progress_bar("Rebuilding") as progress:

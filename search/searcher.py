@@ -14,8 +14,8 @@ from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
 from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
-from arsearch.search.executor import QueryExecutor
 from arsearch.search.explain import explain_match
+from arsearch.search.facets import STORED_FACETS_MAX, stored_facet_counts
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
@@ -24,7 +24,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 #: How many hits a page holds unless asked otherwise.
-DEFAULT_LIMIT = 10
+DEFAULT_LIMIT = settings.DEFAULT_LIMIT
 #: Facet fields: what the counts are over.
 FACET_FIELDS = ("actors", "topics")
 
@@ -156,6 +156,7 @@ class PassageSearcher:
         it also skips the postings cache, which only a long-lived searcher fills and reuses."""
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        self.preload = preload
         self.index = open_index(Path(index_dir), preload=preload)
         self.gazetteer = self.index.gazetteer
         self.words = self.index.words
@@ -165,8 +166,11 @@ class PassageSearcher:
         self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
         if engine == "numpy":
+            from arsearch.search.executor import QueryExecutor  # numpy: only the engine that uses it
+
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
-            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS)
+            # A one-shot searcher reads facet postings only if a large match set needs them (search.facets).
+            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS if preload else ())
 
     def close(self) -> None:
         self.searcher.close()
@@ -220,9 +224,13 @@ class PassageSearcher:
 
     def _facets(self, matched, deadline: Deadline) -> Facets:
         """Counts per facet term over the match set (a set of documents, or the executor's array)."""
-        counts = {}
+        counts, stored = {}, None
+        if not self.preload and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
+            stored = stored_facet_counts(self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now)
         for fieldname in FACET_FIELDS:
-            if self.executor is not None:
+            if stored is not None:
+                counter = stored[fieldname]
+            elif self.executor is not None:
                 counter = self.executor.facet_counts(fieldname, matched)
             else:
                 counter = Counter()
