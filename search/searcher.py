@@ -148,13 +148,18 @@ def _split(value) -> tuple[str, ...]:
 #: Query engines: ``numpy`` (search.executor, the default) and ``whoosh`` (Whoosh's own collector,
 #: the reference the executor is tested against).
 ENGINES = ("numpy", "whoosh")
+#: A one-shot search of an index this small runs on Whoosh's collector: scoring every match in Python
+#: (~11 µs each) costs less than importing numpy (~0.1–0.3 s, a fifth of a cold search of the seed),
+#: and the answer is the same (tests/test_executor.py compares the engines).
+COLLECTOR_MAX_PASSAGES = 2_000
 
 
 class PassageSearcher:
-    def __init__(self, index_dir: Path, preload: bool = True, engine: str = "numpy"):
+    def __init__(self, index_dir: Path, preload: bool = True, engine: str | None = None):
         """``preload=False`` for a searcher that answers one query (see ``indexer.store.open_index``);
-        it also skips the postings cache, which only a long-lived searcher fills and reuses."""
-        if engine not in ENGINES:
+        it also skips the postings cache, which only a long-lived searcher fills and reuses. ``engine``
+        None: numpy, or for a one-shot search of a small index Whoosh's collector."""
+        if engine is not None and engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
         self.preload = preload
         self.index = open_index(Path(index_dir), preload=preload)
@@ -165,6 +170,10 @@ class PassageSearcher:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
+        if engine is None:
+            small = self.searcher.doc_count_all() <= COLLECTOR_MAX_PASSAGES
+            engine = "whoosh" if small and not preload else "numpy"
+        self.engine = engine
         if engine == "numpy":
             from arsearch.search.executor import QueryExecutor  # numpy: only the engine that uses it
 

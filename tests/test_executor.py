@@ -248,7 +248,7 @@ def test_postings_cache_is_bounded_and_reused(mixed_index):
         again = searcher.search("سورية روسيا")
         assert cache.misses == misses and cache.hits > 0
         assert [h.passage.key for h in again.hits] == [h.passage.key for h in first.hits]
-    with PassageSearcher(mixed_index, preload=False) as one_shot:
+    with PassageSearcher(mixed_index, preload=False, engine="numpy") as one_shot:
         assert one_shot.executor.cache is None
 
     small = PostingsCache(max_bytes=100)
@@ -278,7 +278,7 @@ def test_one_shot_facets_are_the_long_lived_ones(mixed_index, engines, monkeypat
 
     reference, fast = engines
     queries = _queries(random.Random(2), fast)[:100]
-    with PassageSearcher(mixed_index, preload=False) as one_shot, \
+    with PassageSearcher(mixed_index, preload=False, engine="numpy") as one_shot, \
             PassageSearcher(mixed_index, preload=False, engine="whoosh") as one_shot_reference:
         for query, options in queries:
             want = _outcome(fast, query, options)

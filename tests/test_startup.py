@@ -13,12 +13,13 @@ import sys
 import pytest
 from arsearch.search import PassageSearcher
 
-#: Never needed by the CLI's own start-up, nor by a one-shot search: the web stack, CLDR, word
-#: frequencies, the bidi algorithm (--bidi only), the index writer and its worker processes.
+#: Never needed by the CLI's own start-up, nor by a one-shot search of a small index: the web stack,
+#: CLDR, word frequencies, the bidi algorithm (--bidi only), the index writer and its worker processes,
+#: and numpy (such a search runs on Whoosh's collector: search.searcher.COLLECTOR_MAX_PASSAGES).
 NOT_FOR_A_SEARCH = (
     "flask", "werkzeug", "jinja2", "waitress", "babel", "wordfreq", "bidi", "tomli_w", "multiprocessing",
     "arsearch.indexer.build", "arsearch.indexer.parallel", "arsearch.indexer.tagging",
-    "arsearch.indexer.discovery", "arsearch.web", "numpy.ma",
+    "arsearch.indexer.discovery", "arsearch.web", "numpy",
 )
 #: Not needed to print the help or the version either: the search engine and the index.
 NOT_FOR_HELP = (*NOT_FOR_A_SEARCH, "numpy", "whoosh.index", "whoosh.query", "portalocker", "arsearch.search.searcher",
@@ -69,12 +70,23 @@ def test_a_one_shot_search_imports_only_its_path(tmp_path, seed_index):
 
 
 def test_a_one_word_query_builds_no_table_of_several_word_names(seed_index):
-    with PassageSearcher(seed_index, preload=False) as one_shot:
+    with PassageSearcher(seed_index, preload=False, engine="numpy") as one_shot:
         one_shot.search("سوريا")
         assert "_names" not in one_shot.compiler.__dict__
         assert one_shot.executor.facets == {}  # a small match set: facets from its stored fields
         two = one_shot.search("سيرغي لافروف")
         assert "_names" in one_shot.compiler.__dict__
     with PassageSearcher(seed_index) as long_lived:
-        assert [h.passage.key for h in long_lived.search("سيرغي لافروف").hits] == [h.passage.key for h in two.hits]
-        assert two.total > 0
+        assert long_lived.engine == "numpy" and set(long_lived.executor.facets) == {"actors", "topics"}
+        again = long_lived.search("سيرغي لافروف")
+        assert two.total > 0 and [h.passage.key for h in again.hits] == [h.passage.key for h in two.hits]
+        assert again.facets == two.facets
+
+
+def test_a_one_shot_search_of_a_small_index_runs_on_the_collector(seed_index):
+    with PassageSearcher(seed_index, preload=False) as one_shot, PassageSearcher(seed_index) as long_lived:
+        assert (one_shot.engine, one_shot.executor) == ("whoosh", None)
+        for query in ("سوريا", '"وزارة الخارجية"', "بوتين ماكرون", "روس*"):
+            got, want = one_shot.search(query), long_lived.search(query)
+            assert [h.passage.key for h in got.hits] == [h.passage.key for h in want.hits], query
+            assert (got.total, got.facets) == (want.total, want.facets) and got.total > 0, query
