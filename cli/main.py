@@ -10,9 +10,7 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 
 import click
@@ -76,6 +74,9 @@ def os_error_message(e: OSError) -> str:
 
 def write_crash_report(e: BaseException) -> Path | None:
     """The traceback and what was run, in a file the user can attach to a bug report."""
+    import tempfile
+    import traceback
+
     path = Path(tempfile.gettempdir()) / f"arsearch-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
     try:
         version = _version()
@@ -124,6 +125,8 @@ class ArsearchGroup(click.Group):
             if isinstance(e, OSError):
                 raise ArsearchClickError(os_error_message(e)) from e
             if ctx.params.get("debug"):
+                import traceback
+
                 traceback.print_exception(e)
                 ctx.exit(EXIT_INTERNAL)
             report = write_crash_report(e)
