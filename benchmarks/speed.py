@@ -27,9 +27,9 @@ For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined r
   ``python -c "import numpy"``;
 * ``arsearch index`` adding one article to the index of that size (100k).
 
-    python -m benchmarks.speed --sizes 100k --runs 3 --work DIR    # the README table (~35 min on 2 loaded cores)
-    python -m benchmarks.speed --sizes 10k --runs 3 --work DIR     # the whole method, smaller (~8 min)
-    python -m benchmarks.speed --sizes 1m --work DIR               # 1M synthetic passages (see the README)
+    python -m benchmarks.speed --sizes 100k --runs 3 --work DIR    # the README table (see the README for how long)
+    python -m benchmarks.speed --sizes 10k --runs 3 --work DIR     # the whole method, smaller
+    python -m benchmarks.speed --sizes 1m --work DIR               # 1M synthetic passages
     python -m benchmarks.speed --sizes 10k --reuse --work DIR      # search again on the indexes already built
 """
 
