@@ -1,6 +1,7 @@
 """The engines the benchmarks compare, behind one small interface: build an index, open it, search it.
 
 * ``arsearch`` — this project, through its library API (``rebuild_index``, ``PassageSearcher``);
+  ``arsearch-1p`` is the same rebuild held to one process;
 * ``whoosh`` — plain Whoosh: ``StandardAnalyzer``, one stored text field, BM25F, highlights;
 * ``fts5`` — SQLite FTS5 with ``tokenize='unicode61 remove_diacritics 2'``, bm25, ``snippet()``.
 
@@ -22,6 +23,8 @@ from pathlib import Path
 from arsearch.indexer.corpus import read_articles
 
 ENGINES = ("arsearch", "whoosh", "fts5")
+#: Builds the speed benchmark times: arsearch as it runs (both cores) and held to one process.
+BUILDS = ("arsearch-1p", "arsearch", "whoosh", "fts5")
 #: Same pooling memory as arsearch's writer (indexer.settings.WRITER_LIMIT_MB).
 WHOOSH_LIMIT_MB = 256
 _FILTER_RE = re.compile(r'\b(?:actor|topic):(?:"[^"]*"|\S+)')
@@ -59,6 +62,15 @@ def build_arsearch(source: Path, out: Path, **kw) -> int:
     from arsearch.indexer.build import rebuild_index
 
     return rebuild_index(Path(source), Path(out), **kw).passages
+
+
+def build_arsearch_one_process(source: Path, out: Path) -> int:
+    """The same rebuild held to one process (the corpus is never split): the per-core figure that
+    compares with the one-process peers."""
+    from arsearch.indexer import parallel
+
+    parallel.PARALLEL_MIN_BYTES = float("inf")
+    return build_arsearch(source, out)
 
 
 def whoosh_schema():
@@ -99,7 +111,8 @@ def build_fts5(source: Path, out: Path) -> int:
     return n
 
 
-BUILDERS = {"arsearch": build_arsearch, "whoosh": build_whoosh, "fts5": build_fts5}
+BUILDERS = {"arsearch": build_arsearch, "arsearch-1p": build_arsearch_one_process, "whoosh": build_whoosh,
+            "fts5": build_fts5}
 
 
 # --- searching -----------------------------------------------------------------------------------
@@ -209,7 +222,7 @@ def main(argv=None) -> None:
     """
     argv = argv if argv is not None else sys.argv[1:]
     if len(argv) != 4 or argv[0] != "build" or argv[1] not in BUILDERS:
-        sys.exit("usage: python -m benchmarks.engines build {arsearch,whoosh,fts5} SOURCE OUT")
+        sys.exit(f"usage: python -m benchmarks.engines build {{{','.join(BUILDERS)}}} SOURCE OUT")
     _, engine, source, out = argv
     started = time.perf_counter()
     n = BUILDERS[engine](Path(source), Path(out))

@@ -1,27 +1,36 @@
 """The speed benchmark: arsearch against plain Whoosh and SQLite FTS5 on the same passages, same run.
 
-Not a test: it prints tables and asserts nothing. The machine it runs on is shared and noisy, so the
-figures that matter are the ratios between engines measured in the same run, interleaved.
+Not a test: it prints one Markdown table set and asserts nothing. The machine it runs on may be shared
+and noisy, so the figures that matter are the ratios between engines measured in the same run,
+interleaved; the header gives the date, commit, cores, Python and the load average before and after.
+Every figure is the median of ``--runs`` runs (3) with its min–max (``benchmarks.timing``).
 
 For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined real sentences):
 
-* full rebuild throughput (passages/s) and peak memory — each build runs in a child process, so its
-  peak is its own; index size on disk against the passages' UTF-8 text size. arsearch rebuilds on
-  both cores, the peers on one: the table says so;
-* server (warm) search latency: each searcher opened once and kept open, as ``arsearch serve`` does,
+* **rebuild**, per core: arsearch held to one process (``arsearch-1p``) against the one-process peers
+  (plain Whoosh, FTS5); arsearch as it runs (both cores) reported separately; passages per wall second
+  and per CPU second, peak memory of the build's process tree, index size against the text size.
+  Each build runs in a child process, ``--build-runs`` times (3; 1 above 100k);
+* **server (warm) search**: each searcher opened once and kept open, as ``arsearch serve`` does,
   engines interleaved query by query — arsearch on its numpy executor, arsearch on Whoosh's own
-  collector (the executor's reference, same index), plain Whoosh and FTS5 — over a seeded query mix
-  (rare, common and the 20 heaviest words; phrases of any words and of heavy ones; two words; two
-  heavy words; a word with a filter), 50 per kind up to 100k. Warm-up queries are drawn apart and not
-  timed; p50/p95 are medians of ``--runs`` runs (3) with their min–max. Top 10 with snippets (all
-  engines) and facet counts (arsearch); the executor's top 10 and totals are checked against the
-  reference's on every query;
-* CLI (cold, one-shot) ``arsearch search`` wall time against ``python -c "import whoosh, click"``;
-* ``arsearch index`` adding one article to the index of that size.
+  collector (the executor's reference, same index; up to 100k), plain Whoosh and FTS5 — over a seeded
+  mix of eight kinds: rare, common, heavy (the 20 most frequent content words, which "common" skips),
+  phrase, heavy phrase, two words, heavy two words, filtered; 50 per kind up to 100k (a third above).
+  Warm-up queries are drawn apart, are none of the measured ones, and are not timed. Top 10 with
+  snippets (all engines) and facet counts (arsearch); the executor's top 10 and totals are checked
+  against the reference's on every query;
+* **server over HTTP**: the same mix against a running ``arsearch serve`` (``/api/search``, one client;
+  up to 100k);
+* **CLI (cold, one-shot)**: ``arsearch search`` as one process per query (two queries per kind, one
+  above 100k),
+  interleaved with ``python -c "import whoosh, click"`` (the bare start-up it is compared with) and
+  ``python -c "import numpy"``;
+* ``arsearch index`` adding one article to the index of that size (100k).
 
-    python -m benchmarks.speed                       # 10k and 100k
-    python -m benchmarks.speed --sizes 10k,100k,1m   # the full run (1M takes a while)
-    python -m benchmarks.speed --sizes 10k --reuse   # search again on the indexes already built
+    python -m benchmarks.speed --sizes 100k --runs 3 --work DIR    # the README table (see the README for how long)
+    python -m benchmarks.speed --sizes 10k --runs 3 --work DIR     # the whole method, smaller
+    python -m benchmarks.speed --sizes 1m --work DIR               # 1M synthetic passages
+    python -m benchmarks.speed --sizes 10k --reuse --work DIR      # search again on the indexes already built
 """
 
 import argparse
@@ -31,6 +40,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -38,25 +48,33 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
+from benchmarks import timing
 from benchmarks.corpus import CACHE, build_corpus, corpus_info
-from benchmarks.engines import ENGINES, SEARCHER_INDEX, SEARCHERS
+from benchmarks.engines import BUILDS, SEARCHER_INDEX, SEARCHERS
 
 #: Searchers timed, interleaved query by query: arsearch on the numpy executor and on Whoosh's own
 #: collector (the same index), and the peers.
 SEARCH_ENGINES = ("arsearch", "arsearch-whoosh", "whoosh", "fts5")
-
+#: Above this many passages the reference collector is not timed (seconds per query at 1M).
+REFERENCE_MAX_PASSAGES = 100_000
 #: Query mix per size: how many of each kind (drawn with a fixed seed); a third of that above 100k.
 QUERIES_PER_KIND = 50
 KINDS = ("rare", "common", "heavy", "phrase", "heavy phrase", "two words", "heavy two words", "filtered")
-#: The most frequent words, which the "common" kind skips and the "heavy" kinds use.
+#: The most frequent content words, which the "common" kind skips and the "heavy" kinds use.
 HEAVY_WORDS = 20
-#: Warm-up queries per kind, drawn apart from the measured ones and not timed.
+#: Warm-up queries per kind, drawn apart from the measured ones (never one of them) and not timed.
 WARMUP_PER_KIND = 2
-#: Interleaved latency runs per size: figures are medians over them, with the min–max spread.
+#: Runs per size: figures are medians over them, with the min–max spread.
 RUNS = 3
-COLD_RUNS = 7
+#: Rebuilds per engine up to 100k (one above: a 1M rebuild takes most of half an hour).
+BUILD_RUNS = 3
+#: One-shot CLI searches per kind and run.
+COLD_PER_KIND = 2
 SEED = 7
+#: Seconds a benchmarked search may take ($ARSEARCH_QUERY_DEADLINE unless set): every one runs to its end.
+BENCH_DEADLINE = 600
 _WORD_RE = re.compile(r"[^\W\d_][^\W_\u0640]*", re.U)
 _MARKS_RE = re.compile(r"[\u064B-\u065F\u0670\u0640]")
 
@@ -118,17 +136,21 @@ def run_build(engine: str, source: Path, out: Path) -> dict:
         raise RuntimeError(f"{engine} build failed ({os.waitstatus_to_exitcode(status)})")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["rate"] = result["passages"] / result["seconds"]
-    result["cpu"] = usage.ru_utime + usage.ru_stime
+    result["cpu"] = usage.ru_utime + usage.ru_stime  # the child's and its own children's (the rebuild's workers)
+    result["cpu_rate"] = result["passages"] / result["cpu"]
     result["peak_mb"] = peak / 2**20
     result["disk"] = _dir_size(out)
     return result
 
 
-def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
+def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int,
+              avoid: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(kind, query) pairs drawn from the corpus: words as written there, diacritics taken off.
 
-    "heavy" kinds use the corpus's 20 most frequent words of four letters or more (the ones the
-    "common" kind skips): alone, in a quoted phrase as the text has it, and two of them together.
+    "heavy" kinds use the corpus's 20 most frequent content words of four letters or more (stop
+    words are left out of a query, not searched) — exactly the ones the "common" kind skips: alone,
+    in a quoted phrase as the text has it, and two of them together. A query in ``avoid`` (the
+    measured ones, when drawing the warm-up) is drawn again, or left out if it keeps coming back.
     """
     from arsearch.search import PassageSearcher
 
@@ -141,13 +163,12 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) 
         df.update({_MARKS_RE.sub("", w) for w in _WORD_RE.findall(t)})
     words = [w for w, n in df.items() if len(w) >= 3]
     rare = sorted(w for w in words if 2 <= df[w] <= 5)
-    ranked = [w for w, _ in Counter({w: df[w] for w in words if len(w) >= 4}).most_common(300)]
+    ranked = [w for w, _ in Counter({w: df[w] for w in words if len(w) >= 4}).most_common(400)]
     with PassageSearcher(index_dir) as s:
-        # Content words only: a stop word (عليه, الذين) is left out of the query, not searched.
         content = [w for w in ranked if s.words.analyze(w)[1] is not None]
-        heavy, common = content[:HEAVY_WORDS], ranked[HEAVY_WORDS:]
         topics = [c.ident for c in s.entity_counts("topics") if c.explicit][:5]
         actors = [c.ident for c in s.entity_counts("actors") if c.explicit][:5]
+    heavy, common = content[:HEAVY_WORDS], content[HEAVY_WORDS:]
     filters = [f"topic:{t}" for t in topics] + [f"actor:{a}" for a in actors]
 
     def words_of(text):
@@ -162,44 +183,46 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int) 
                 return f'"{t[i]} {t[i + 1]}"'
         return f'"{heavy[0]} {heavy[1]}"'
 
-    out = []
-    for _ in range(per_kind):
-        out.append(("rare", rng.choice(rare)))
-        out.append(("common", rng.choice(common)))
-        out.append(("heavy", rng.choice(heavy)))
+    def phrase():
         t = words_of(rng.choice(sample)) or ["الله", "قال"]
         i = rng.randrange(max(1, len(t) - 1))
-        out.append(("phrase", f'"{" ".join(t[i:i + 2])}"'))
-        out.append(("heavy phrase", heavy_phrase()))
-        out.append(("two words", " ".join(rng.sample(t, 2)) if len(t) >= 2 else t[0]))
-        out.append(("heavy two words", " ".join(rng.sample(heavy, 2))))
-        out.append(("filtered", f"{rng.choice(common)} {rng.choice(filters)}" if filters else rng.choice(common)))
+        return f'"{" ".join(t[i:i + 2])}"'
+
+    def two_words():
+        t = words_of(rng.choice(sample)) or ["الله", "قال"]
+        return " ".join(rng.sample(t, 2)) if len(t) >= 2 else t[0]
+
+    draw = {
+        "rare": lambda: rng.choice(rare),
+        "common": lambda: rng.choice(common),
+        "heavy": lambda: rng.choice(heavy),
+        "phrase": phrase,
+        "heavy phrase": heavy_phrase,
+        "two words": two_words,
+        "heavy two words": lambda: " ".join(rng.sample(heavy, 2)),
+        "filtered": lambda: f"{rng.choice(common)} {rng.choice(filters)}" if filters else rng.choice(common),
+    }
+    out = []
+    for _ in range(per_kind):
+        for kind in KINDS:
+            for _ in range(100):
+                q = draw[kind]()
+                if q not in avoid:
+                    out.append((kind, q))
+                    break
     return out
 
 
-def _percentiles(ts: list[float]) -> dict:
-    return {"p50": statistics.median(ts) * 1000, "p95": statistics.quantiles(ts, n=20)[-1] * 1000, "n": len(ts)}
-
-
-def _spread(runs: list[dict]) -> dict:
-    """Median and min–max over runs of each percentile."""
-    return {
-        key: {"median": statistics.median(r[key] for r in runs), "min": min(r[key] for r in runs),
-              "max": max(r[key] for r in runs)}
-        for key in ("p50", "p95")
-    } | {"n": runs[0]["n"], "runs": len(runs)}
-
-
-def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]], warmup: list[tuple[str, str]],
-              runs: int) -> dict:
+def latencies(indexes: dict[str, Path], engines_timed: tuple[str, ...], queries: list[tuple[str, str]],
+              warmup: list[tuple[str, str]], runs: int) -> dict:
     """Per engine and per query kind, p50/p95 as median and min–max over ``runs`` interleaved runs.
 
     Every searcher is opened once and kept open, as ``arsearch serve`` keeps it (the warm, server
-    case; the cold one-shot CLI is measured separately). The warm-up queries are drawn apart from the
+    case; the cold one-shot CLI is measured separately). The warm-up queries are none of the
     measured ones and never timed. The numpy executor's top 10 and totals are checked against the
-    Whoosh collector's on every query.
+    Whoosh collector's on every query (when the collector is timed).
     """
-    engines = {name: SEARCHERS[name](indexes[SEARCHER_INDEX[name]]) for name in SEARCH_ENGINES}
+    engines = {name: SEARCHERS[name](indexes[SEARCHER_INDEX[name]]) for name in engines_timed}
     per_run: list[dict[str, list[float]]] = []
     disagree: list[str] = []
     try:
@@ -214,23 +237,62 @@ def latencies(indexes: dict[str, Path], queries: list[tuple[str, str]], warmup: 
                     t = time.perf_counter()
                     answers[name] = e.search(q)
                     times[name].append(time.perf_counter() - t)
-                if run == 0 and answers["arsearch"] != answers["arsearch-whoosh"]:
+                if run == 0 and "arsearch-whoosh" in answers and answers["arsearch"] != answers["arsearch-whoosh"]:
                     disagree.append(q)
             per_run.append(times)
     finally:
         for e in engines.values():
             e.close()
-    overall = {name: _spread([_percentiles(r[name]) for r in per_run]) for name in engines}
+    return summarise(per_run, queries) | {"disagree": disagree, "checked": "arsearch-whoosh" in engines}
+
+
+def summarise(per_run: list[dict[str, list[float]]], queries: list[tuple[str, str]]) -> dict:
+    """Overall and per-kind p50/p95 of each engine, as spreads over runs."""
+    names = list(per_run[0])
+    overall = {name: timing.spread_of_runs([timing.percentiles(r[name]) for r in per_run]) for name in names}
     by_kind = {
         name: {
-            kind: _spread([
-                _percentiles([t for (k, _), t in zip(queries, r[name], strict=True) if k == kind]) for r in per_run
+            kind: timing.spread_of_runs([
+                timing.percentiles([t for (k, _), t in zip(queries, r[name], strict=True) if k == kind])
+                for r in per_run
             ])
-            for kind in KINDS
+            for kind in KINDS if any(k == kind for k, _ in queries)
         }
-        for name in ("arsearch", "arsearch-whoosh")
+        for name in names
     }
-    return {"overall": overall, "by_kind": by_kind, "disagree": disagree, "queries": len(queries)}
+    return {"overall": overall, "by_kind": by_kind, "queries": len(queries)}
+
+
+def http_latencies(index_dir: Path, queries: list[tuple[str, str]], warmup: list[tuple[str, str]], runs: int,
+                   work: Path) -> dict:
+    """The same mix against a running ``arsearch serve`` (JSON endpoint, one keep-alive client)."""
+    import http.client
+
+    from benchmarks.load import HOST, REQUEST_TIMEOUT, get, start_server
+
+    work.mkdir(parents=True, exist_ok=True)
+    server, port = start_server(index_dir, 1, work)
+    per_run = []
+    try:
+        conn = http.client.HTTPConnection(HOST, int(port), timeout=REQUEST_TIMEOUT)
+        for _, q in warmup:
+            get(conn, "/api/search?" + urlencode({"q": q}))
+        for _ in range(runs):
+            times = []
+            for _, q in queries:
+                t = time.perf_counter()
+                get(conn, "/api/search?" + urlencode({"q": q}))
+                times.append(time.perf_counter() - t)
+            per_run.append({"arsearch serve (HTTP)": times})
+        conn.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return summarise(per_run, queries)
 
 
 def _arsearch_cmd() -> list[str]:
@@ -238,20 +300,27 @@ def _arsearch_cmd() -> list[str]:
     return [sys.executable, "-m", "arsearch"]
 
 
-def _wall(cmd: list[str], runs: int = COLD_RUNS) -> float:
-    ts = []
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t
+
+
+def cold_cli(index_dir: Path, queries: list[tuple[str, str]], runs: int) -> dict:
+    """One process per query, interleaved with the bare start-ups it is compared with."""
+    bare = [sys.executable, "-c", "import whoosh, click"]
+    numpy = [sys.executable, "-c", "import numpy"]
+    per_run = []
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
-
-
-def cold_cli(index_dir: Path, word: str) -> dict:
-    bare = _wall([sys.executable, "-c", "import whoosh, click"])
-    numpy = _wall([sys.executable, "-c", "import numpy"])
-    cli = _wall([*_arsearch_cmd(), "search", word, "--index", str(index_dir)])
-    return {"bare": bare, "numpy": numpy, "cli": cli}
+        times: dict[str, list[float]] = {"bare": [], "numpy": [], "cli": []}
+        for _, q in queries:
+            times["bare"].append(_wall(bare))
+            times["numpy"].append(_wall(numpy))
+            times["cli"].append(_wall([*_arsearch_cmd(), "search", "--index", str(index_dir), "--", q]))
+        per_run.append(times)
+    out = summarise(per_run, queries)
+    medians = [statistics.median(r["cli"]) / statistics.median(r["bare"]) for r in per_run]
+    return out | {"ratio": timing.spread(medians)}
 
 
 def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
@@ -271,104 +340,169 @@ def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
     return time.perf_counter() - t
 
 
-def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False,
-               per_kind: int | None = None) -> dict:
+def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False, per_kind: int | None = None,
+               build_runs: int | None = None, http: bool = True) -> dict:
     source = build_corpus(size)
     info = corpus_info(source)
     row = {"size": size, "passages": info["passages"], "synthetic": info["synthetic"]}
     row["text_bytes"] = _text_bytes(source)
-    indexes = {e: work / f"{size}-{e}" for e in ENGINES}
+    indexes = {e: work / f"{size}-{e}" for e in BUILDS}
+    big = row["passages"] > REFERENCE_MAX_PASSAGES
+    if build_runs is None:
+        build_runs = 1 if big else BUILD_RUNS
+    builds = [e for e in BUILDS if not (big and e == "arsearch-1p")]  # one process at 1M: ~45 min more
     row["build"] = {}
-    for engine in ENGINES:
-        if reuse and indexes[engine].is_dir() and any(indexes[engine].iterdir()):
-            log(f"{size}: reusing the {engine} index")
-            continue
-        log(f"{size}: building {engine} …")
-        row["build"][engine] = run_build(engine, source, indexes[engine])
-        log(f"{size}: {engine} {row['build'][engine]['rate']:.0f} passages/s")
+    if not (reuse and all(indexes[e].is_dir() and any(indexes[e].iterdir()) for e in ("arsearch", "whoosh", "fts5"))):
+        results: dict[str, list[dict]] = {e: [] for e in builds}
+        for n in range(build_runs):
+            for engine in builds:  # interleaved: a slow patch of the machine hits every engine
+                log(f"{size}: building {engine} ({n + 1}/{build_runs}) …")
+                results[engine].append(run_build(engine, source, indexes[engine]))
+                log(f"{size}: {engine} {results[engine][-1]['rate']:.0f} passages/s")
+        for engine, rs in results.items():
+            row["build"][engine] = {
+                key: timing.spread([r[key] for r in rs]) for key in ("rate", "cpu_rate", "peak_mb", "disk")
+            }
+        shutil.rmtree(indexes["arsearch-1p"], ignore_errors=True)  # the same index as arsearch's
+    else:
+        log(f"{size}: reusing the indexes in {work}")
+    search_indexes = {"arsearch": indexes["arsearch"], "whoosh": indexes["whoosh"], "fts5": indexes["fts5"]}
     rng = random.Random(f"{SEED}-{size}")
     if per_kind is None:
-        per_kind = QUERIES_PER_KIND if row["passages"] <= 100_000 else QUERIES_PER_KIND // 3
+        per_kind = QUERIES_PER_KIND if not big else QUERIES_PER_KIND // 3
     queries = query_mix(source, indexes["arsearch"], rng, per_kind)
-    warmup = query_mix(source, indexes["arsearch"], random.Random(f"{SEED}-{size}-warmup"), WARMUP_PER_KIND)
-    log(f"{size}: {len(queries)} queries × {runs} runs …")
-    row["latency"] = latencies(indexes, queries, warmup, runs)
+    measured = frozenset(q for _, q in queries)
+    warmup = query_mix(source, indexes["arsearch"], random.Random(f"{SEED}-{size}-warmup"), WARMUP_PER_KIND, measured)
+    timed = tuple(e for e in SEARCH_ENGINES if not (big and e == "arsearch-whoosh"))
+    log(f"{size}: {len(queries)} queries × {runs} runs, {', '.join(timed)} …")
+    row["latency"] = latencies(search_indexes, timed, queries, warmup, runs)
+    per_kind_cold = 1 if big else COLD_PER_KIND
+    sample = [kq for kind in KINDS for kq in [x for x in queries if x[0] == kind][:per_kind_cold]]
+    if http and not big:
+        log(f"{size}: the same mix over HTTP to arsearch serve …")
+        row["http"] = http_latencies(indexes["arsearch"], queries, warmup, runs, work / f"{size}-serve")
+    log(f"{size}: cold CLI, {len(sample)} one-shot searches × {runs} runs …")
+    row["cold"] = cold_cli(indexes["arsearch"], sample, runs)
     if size == "100k":
-        log(f"{size}: cold CLI …")
-        row["cold"] = cold_cli(indexes["arsearch"], "الصلاة")
         log(f"{size}: adding one article …")
         row["add_one"] = add_one_article(source, indexes["arsearch"], work)
     return row
 
 
-def _ms(spread: dict, key: str) -> str:
-    v = spread[key]
-    return f"{v['median']:,.1f} ({v['min']:,.1f}–{v['max']:,.1f})"
-
-
 def format_table(rows: list[dict]) -> str:
-    out = ["Rebuild (one run per engine; arsearch uses both cores, the peers one):", ""]
-    out.append("| corpus | engine | rebuild passages/s | × plain Whoosh | peak MB | index / text size |")
-    out.append("|---|---|---:|---:|---:|---:|")
+    fmt = timing.fmt
+    out = []
     for r in rows:
-        label = f"{r['size']} {'synthetic' if r['synthetic'] else 'real'}"
-        base = r["build"].get("whoosh", {}).get("rate")
-        for e, b in r["build"].items():
-            ratio = f"{b['rate'] / base:.2f}×" if base else "–"
-            out.append(
-                f"| {label} | {e} | {b['rate']:,.0f} | {ratio} | {b['peak_mb']:,.0f} | {b['disk'] / r['text_bytes']:.2f}× |"
-            )
-    for r in rows:
+        label = f"{r['size']} {'synthetic' if r['synthetic'] else 'real'} ({r['passages']:,} passages)"
+        if r["build"]:
+            b0 = next(iter(r["build"].values()))
+            out += [f"Rebuild at {label}, median of {b0['rate']['runs']} (min–max). Per core: arsearch-1p is "
+                    "held to one process, as the peers run; arsearch uses both cores:", ""]
+            out.append("| engine | passages/s | × plain Whoosh | passages per CPU-second | peak MB | index / text |")
+            out.append("|---|---:|---:|---:|---:|---:|")
+            base = r["build"].get("whoosh", {}).get("rate")
+            for e, b in r["build"].items():
+                x = fmt(timing.ratio(b["rate"], base), 2, "×") if base else "–"
+                out.append(f"| {e} | {fmt(b['rate'], 0)} | {x} | {fmt(b['cpu_rate'], 0)} | {fmt(b['peak_mb'], 0)} | "
+                           f"{b['disk']['median'] / r['text_bytes']:.2f}× |")
+            out.append("")
         lat = r["latency"]
         spread = next(iter(lat["overall"].values()))
-        out += ["", f"Server (warm) search at {r['size']}: {lat['queries']} queries, median of {spread['runs']} runs "
-                    f"(min–max), ms:", ""]
+        out += [f"Server (warm) search at {label}: {lat['queries']} queries, engines interleaved, p50/p95 in ms, "
+                f"median of {spread['runs']} runs (min–max):", ""]
         out.append("| engine | p50 | p95 |")
         out.append("|---|---:|---:|")
         for e, v in lat["overall"].items():
-            out.append(f"| {e} | {_ms(v, 'p50')} | {_ms(v, 'p95')} |")
-        out += ["", f"By query kind at {r['size']} ({next(iter(lat['by_kind']['arsearch'].values()))['n']} each), ms:", ""]
-        out.append("| kind | arsearch p50 | arsearch p95 | arsearch-whoosh p50 | arsearch-whoosh p95 |")
-        out.append("|---|---:|---:|---:|---:|")
+            out.append(f"| {e} | {fmt(v['p50'])} | {fmt(v['p95'])} |")
+        if "http" in r:
+            for e, v in r["http"]["overall"].items():
+                out.append(f"| {e} | {fmt(v['p50'])} | {fmt(v['p95'])} |")
+        engines = list(lat["by_kind"])
+        n_kind = next(iter(lat["by_kind"]["arsearch"].values()))["n"]
+        out += ["", f"By query kind at {r['size']} ({n_kind} each), p95 in ms (arsearch p50 first):", ""]
+        out.append("| kind | arsearch p50 | " + " | ".join(f"{e} p95" for e in engines) + " |")
+        out.append("|---|---:|" + "---:|" * len(engines))
         for kind, v in lat["by_kind"]["arsearch"].items():
-            w = lat["by_kind"]["arsearch-whoosh"][kind]
-            out.append(f"| {kind} | {_ms(v, 'p50')} | {_ms(v, 'p95')} | {_ms(w, 'p50')} | {_ms(w, 'p95')} |")
-        n, bad = lat["queries"], len(lat["disagree"])
-        out.append(f"\nnumpy executor vs Whoosh's collector, same top 10 and total: {n - bad}/{n} queries"
-                   + (f" (differ: {', '.join(lat['disagree'][:5])})" if bad else ""))
-        if "cold" in r:
-            c = r["cold"]
-            out.append(
-                f"\nCLI (cold, one-shot) `arsearch search` at {r['size']}: {c['cli']:.3f} s vs bare "
-                f"`python -c \"import whoosh, click\"` {c['bare']:.3f} s = {c['cli'] / c['bare']:.2f}× "
-                f"(`import numpy` alone: {c['numpy']:.3f} s; medians of {COLD_RUNS})"
-            )
+            cells = [fmt(lat["by_kind"][e][kind]["p95"]) for e in engines]
+            out.append(f"| {kind} | {fmt(v['p50'])} | " + " | ".join(cells) + " |")
+        if lat["checked"]:
+            n, bad = lat["queries"], len(lat["disagree"])
+            out.append(f"\nnumpy executor vs Whoosh's collector, same top 10 and total: {n - bad}/{n} queries"
+                       + (f" (differ: {', '.join(lat['disagree'][:5])})" if bad else ""))
+        c = r["cold"]
+        o = c["overall"]
+        out += ["", f"CLI (cold, one-shot) at {r['size']}: one process per query, {o['cli']['n']} queries "
+                    f"({o['cli']['n'] // len(KINDS)} per kind), interleaved with the bare start-ups, seconds, median of "
+                    f"{o['cli']['runs']} runs (min–max):", ""]
+        out.append("| command | p50 | p95 |")
+        out.append("|---|---:|---:|")
+        for name, label_ in (("cli", "`arsearch search QUERY`"), ("bare", '`python -c "import whoosh, click"`'),
+                             ("numpy", '`python -c "import numpy"`')):
+            out.append(f"| {label_} | {fmt(_s(o[name]['p50']), 3)} | {fmt(_s(o[name]['p95']), 3)} |")
+        out.append(f"\nCLI p50 / bare start-up, per run: {fmt(c['ratio'], 2, '×')}")
         if "add_one" in r:
             out.append(f"\n`arsearch index` adding one article to the {r['size']} index: {r['add_one']:.2f} s")
+        out.append("")
     return "\n".join(out)
+
+
+def _s(ms: dict) -> dict:
+    return {k: (v / 1000 if k in ("median", "min", "max") else v) for k, v in ms.items()}
+
+
+def _commit() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=root,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=root).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k, 100k, 1m")
+    ap.add_argument("--sizes", default="100k", help="comma-separated: 10k, 100k, 1m")
     ap.add_argument("--work", type=Path, default=CACHE / "speed", help="where the indexes are built")
     ap.add_argument("--runs", type=int, default=RUNS, help="interleaved latency runs per size")
+    ap.add_argument("--build-runs", type=int, default=None,
+                    help=f"rebuilds per engine (default {BUILD_RUNS}, one above 100k)")
     ap.add_argument("--reuse", action="store_true", help="search the indexes already in --work, no rebuild")
     ap.add_argument("--per-kind", type=int, default=None,
                     help=f"queries per kind (default {QUERIES_PER_KIND}, a third of that above 100k)")
+    ap.add_argument("--no-http", action="store_true", help="leave out the HTTP run against arsearch serve")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
 
     def log(msg):
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse, args.per_kind)
+    # Time every search to its end, here and in the processes started (serve, the one-shot CLI): under
+    # the product's 1.5 s deadline a slow engine on a loaded machine would answer "timed out" sooner
+    # and look faster (and disagree with the executor).
+    os.environ.setdefault("ARSEARCH_QUERY_DEADLINE", str(BENCH_DEADLINE))
+    os.environ.setdefault("ARSEARCH_SUGGEST_DEADLINE", str(BENCH_DEADLINE))
+    started, load_before, commit = time.monotonic(), _load(), _commit()  # before the run: what it measured
+    rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse, args.per_kind, args.build_runs,
+                       not args.no_http)
             for s in args.sizes.split(",")]
+    command = (f"python -m benchmarks.speed --sizes {args.sizes} --runs {args.runs}"
+               + (f" --build-runs {args.build_runs}" if args.build_runs else "")
+               + (f" --per-kind {args.per_kind}" if args.per_kind else "")
+               + (" --reuse" if args.reuse else "") + (" --no-http" if args.no_http else "") + " --work DIR")
     head = (
-        f"arsearch speed benchmark — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, `python -m benchmarks.speed --sizes {args.sizes}"
-        f"{' --reuse' if args.reuse else ''}{f' --runs {args.runs}' if args.runs != RUNS else ''}"
-        f"{f' --per-kind {args.per_kind}' if args.per_kind else ''}`"
+        f"arsearch speed benchmark — {time.strftime('%Y-%m-%d')}, commit {commit}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average {load_before} before and {_load()} after "
+        f"(1, 5, 15 min), {(time.monotonic() - started) / 60:.0f} min. `{command}`"
     )
     print(head + "\n\n" + format_table(rows))
     if args.json:

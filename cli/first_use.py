@@ -9,15 +9,15 @@ from pathlib import Path
 
 import click
 from arsearch.cli import output
-from arsearch.indexer.build import ensure_index, index_exists
 from arsearch.indexer.errors import IndexMissingError
-from arsearch.indexer.store import last_complete_generation, rebuild_command
 
 
 def needs_first_build(index_dir: Path, source: Path, named: bool) -> bool:
     """True when ``index_dir`` is the default folder with no index yet. Raises, having written
     nothing, when it is a named folder without an index, or when an index lost its CURRENT pointer
     (a first-use build would replace it by the demo corpus; `arsearch index` points it again)."""
+    from arsearch.indexer.store import index_exists, last_complete_generation, rebuild_command
+
     if index_exists(index_dir):
         return False
     if last_complete_generation(index_dir) is not None:
@@ -33,6 +33,8 @@ def needs_first_build(index_dir: Path, source: Path, named: bool) -> bool:
 
 def build_first_index(index_dir: Path, source: Path) -> None:
     """Build the default index now; library errors go up to the caller."""
+    from arsearch.indexer.build import ensure_index  # the writer: only when there is something to build
+
     click.echo(f"arsearch: no index yet in {index_dir}/; building it from {source}/ (first use)…", err=True)
     with output.progress_bar("Building index") as progress:
         report = ensure_index(index_dir, source, progress=progress)

@@ -10,9 +10,7 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import time
-import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,16 +21,15 @@ from arsearch.cli.first_use import build_on_first_use, print_read, print_warning
 from arsearch.cli.opensearch import backend_options, export_group, open_backend
 from arsearch.cli.serve import serve_command
 from arsearch.indexer import settings
-from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.errors import ArsearchError
 from arsearch.indexer.formats.columns import parse_columns
-from arsearch.indexer.store import damage_error
-from arsearch.search import PassageSearcher
 from arsearch.search.export import search_all
 from arsearch.search.filters import SORTS
-from arsearch.search.searcher import DEFAULT_LIMIT
-from arsearch.search.suggest import with_suggestions
 from arsearch.search.timeline import DEFAULT_PERIOD, PERIODS, SPLITS, search_timeline
+
+# The searcher, the index writer and what they pull in (Whoosh's query and writing machinery, numpy,
+# portalocker) are imported inside the commands that use them: `arsearch --help` and a one-shot search
+# pay only for their own path (tests/test_startup.py guards it).
 
 EXIT_NO_MATCH = 1
 EXIT_ERROR = 2
@@ -84,6 +81,9 @@ def os_error_message(e: OSError) -> str:
 
 def write_crash_report(e: BaseException) -> Path | None:
     """The traceback and what was run, in a file the user can attach to a bug report."""
+    import tempfile
+    import traceback
+
     path = Path(tempfile.gettempdir()) / f"arsearch-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
     try:
         version = _version()
@@ -124,12 +124,16 @@ class ArsearchGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as e:
+            from arsearch.indexer.store import damage_error
+
             damage = damage_error(e, ctx.meta.get(INDEX_META, "the index folder"))
             if damage is not None:
                 raise ArsearchClickError(str(damage)) from e
             if isinstance(e, OSError):
                 raise ArsearchClickError(os_error_message(e)) from e
             if ctx.params.get("debug"):
+                import traceback
+
                 traceback.print_exception(e)
                 ctx.exit(EXIT_INTERNAL)
             report = write_crash_report(e)
@@ -220,12 +224,14 @@ def _index_path(index_dir) -> Path:
     return path
 
 
-def _searcher(index_dir, source_dir=None) -> PassageSearcher:
+def _searcher(index_dir, source_dir=None):
     """Open the index, building the default one from the corpus on first use (and saying so on
     stderr); a named one (``index_dir`` given, by --index or $ARSEARCH_INDEX) must exist."""
     named = index_dir is not None
     index_dir = _index_path(index_dir)
     build_on_first_use(index_dir, settings.SOURCE_DIR.value(source_dir), named)
+    from arsearch.search.searcher import PassageSearcher
+
     return PassageSearcher(index_dir, preload=False)  # one command, one query: open lazily
 
 
@@ -233,7 +239,7 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--sort", type=click.Choice(SORTS), default=SORTS[0], show_default=True, help="Order: by relevance, oldest first (date) or newest first (-date); undated last.")
-@click.option("--limit", type=click.IntRange(0), default=DEFAULT_LIMIT, show_default=True, help="Hits to show.")
+@click.option("--limit", type=click.IntRange(0), default=settings.DEFAULT_LIMIT, show_default=True, help="Hits to show.")
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True, help="Hits to skip (paging).")
 @JSON_OPTION
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
@@ -267,6 +273,8 @@ def search_command(query, actors, topics, include_inferred, since, until, source
         raise click.UsageError(f"no such option: {unknown[0]}")
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
+    from arsearch.search.suggest import with_suggestions
+
     export.check(as_json, as_jsonl, explain)
     with open_backend(backend, url, dfs, lambda: _searcher(index_dir, source_dir)) as searcher:
         options = dict(
@@ -320,6 +328,8 @@ def index_command(source_dir, index_dir, gazetteer_file, columns):
     Example:
       arsearch index --source seeds
     """
+    from arsearch.indexer.build import update_index
+
     index_dir = _index_path(index_dir)
     with _summary_on_failure(), output.progress_bar("Indexing") as progress:
         report = update_index(index_dir, source_dir, gazetteer_file, progress=progress, columns=columns)
@@ -339,6 +349,8 @@ def rebuild_command(source_dir, index_dir, gazetteer_file, columns):
     Example:
       arsearch rebuild --source seeds --index index
     """
+    from arsearch.indexer.build import rebuild_index
+
     index_dir = _index_path(index_dir)
     source = settings.SOURCE_DIR.value(source_dir)
     with _summary_on_failure(), output.progress_bar("Rebuilding") as progress:

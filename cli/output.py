@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 from arsearch.search.results import MARK_CLOSE, MARK_OPEN, Passage, SearchResult
-from bidi import get_display
 
 #: How many actors/topics the summary line names.
 SUMMARY_FACETS = 5
@@ -133,6 +132,8 @@ def bidi_lines(text: str, width: int | None = None) -> str:
     scramble it), each wrapped line is reordered with the Unicode bidi algorithm (python-bidi), and
     right-to-left lines are aligned to the right edge.
     """
+    from bidi import get_display  # only --bidi needs it
+
     width = width or shutil.get_terminal_size((80, 24)).columns
     out = []
     for line in text.split("\n"):

@@ -30,6 +30,7 @@ from arsearch.indexer.store import (
     create_whoosh_index,
     current_generation,
     current_or_none,
+    index_exists,
     last_complete_generation,
     new_generation,
     open_index,
@@ -433,10 +434,6 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
         clean_generation(opened.generation)  # the partial commit's files
         _raise_disk_full(e, report.index, _corpus_bytes(source) - ledger.bytes_skipped, free)
         raise
-
-
-def index_exists(index_dir: Path) -> bool:
-    return current_generation(Path(index_dir)) is not None
 
 
 def ensure_index(index_dir: Path, source: Path | None = None, progress: Progress | None = None) -> BuildReport | None:

@@ -9,10 +9,8 @@ Actor role titles carry dates, as the CAMEO/PETRARCH actor dictionaries used in 
 """
 
 import datetime as dt
-import difflib
 import hashlib
 import json
-import tomllib
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -228,6 +226,8 @@ class Gazetteer:
 
 
 def _parse(text: str, where: str) -> dict:
+    import tomllib  # the shipped and users' TOML; an index's own gazetteer is JSON
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -334,6 +334,8 @@ def _resolve(value: str, entries: dict, what: str, listing: str) -> str:
     # A clitic typed in front (وبوتين, لسورية): try once without it.
     if key and key[0] in "وفبلك" and key[1:] in keys:
         return keys[key[1:]]
+    import difflib  # only a name that was not found needs it
+
     close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
     hint = ", ".join(dict.fromkeys(keys[c] for c in close))
     suggestion = f"; did you mean {hint}?" if hint else ""

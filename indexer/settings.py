@@ -21,6 +21,9 @@ class Setting:
 INDEX_DIR = Setting("index", "ARSEARCH_INDEX", "index folder")
 SOURCE_DIR = Setting("seeds", "ARSEARCH_SOURCE", "corpus folder (text, HTML, feeds, JSON, CSV files)")
 #: Seconds a writer waits for another writer to finish before giving up with a clear message.
+#: Hits on one page of results (the CLI's --limit, the web page's page size).
+DEFAULT_LIMIT = 10
+
 LOCK_TIMEOUT = 10.0
 LOCK_TIMEOUT_ENV = "ARSEARCH_LOCK_TIMEOUT"
 

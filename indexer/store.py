@@ -110,6 +110,10 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen
 
 
+def index_exists(index_dir: Path) -> bool:
+    return current_generation(Path(index_dir)) is not None
+
+
 def is_generation(path: Path) -> bool:
     """True for a folder arsearch made: its marker says so, or (made before markers) its manifest
     does. The name alone never does."""

@@ -17,6 +17,7 @@ the original words that matched, whatever form the user typed.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from arsearch.indexer.analysis import WordAnalyzer
 from arsearch.indexer.errors import QueryError
@@ -105,15 +106,27 @@ class QueryCompiler:
     def __init__(self, words: WordAnalyzer, gazetteer: Gazetteer):
         self.words = words
         self.gazetteer = gazetteer
-        self._variants: dict[str, set[str]] = {}
-        for group in gazetteer.variant_groups():
+
+    # The gazetteer's tables fold thousands of names: each is built on first use, so that a one-shot
+    # search builds only those its query needs (a single word never needs the names of several words).
+    @cached_property
+    def _variants(self) -> dict[str, set[str]]:
+        variants: dict[str, set[str]] = {}
+        for group in self.gazetteer.variant_groups():
             for form in group:
                 # Keyed by the protected-name form too (اليونسكو → يونسكو), which is what a word
                 # behind a clitic resolves to.
                 for key in (form, canonical_name(form)):
-                    self._variants.setdefault(key, set()).update(group)
-        self._nationality = gazetteer.nationality_links()
-        self._names = gazetteer.name_phrases()
+                    variants.setdefault(key, set()).update(group)
+        return variants
+
+    @cached_property
+    def _nationality(self) -> dict[str, set[str]]:
+        return self.gazetteer.nationality_links()
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return self.gazetteer.name_phrases()
 
     def compile(self, tree, reader=None, budget: QueryBudget | None = None, deadline: Deadline | None = None) -> CompiledQuery:
         """The Whoosh query for a parsed tree; prefix and fuzzy words are expanded against ``reader``

@@ -164,6 +164,8 @@ class QueryExecutor:
 
     def facet_counts(self, fieldname: str, ids: np.ndarray) -> dict[str, int]:
         """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field."""
+        if fieldname not in self.facets:  # a one-shot searcher's first large match set (search.facets)
+            self.facets[fieldname] = self._facet_arrays(fieldname)
         terms, docs, term_of = self.facets[fieldname]
         if not len(ids):
             return {}
@@ -292,7 +294,7 @@ class QueryExecutor:
         parts = [p for p in parts if len(p)]
         if not parts:
             return _NONE
-        ids = parts[0].ids if len(parts) == 1 else np.unique(np.concatenate([p.ids for p in parts]))
+        ids = parts[0].ids if len(parts) == 1 else _union(parts)
         array_union = len(subs) >= ARRAY_UNION_MIN_CLAUSES or (len(subs) > 2 and seg.doccount <= ARRAY_UNION_MAX_DOCS)
         if array_union and not scored:
             return Matches(ids, np.ones(len(ids), dtype=np.float64))
@@ -411,3 +413,13 @@ class Column:
         """The term of each document (global numbers), "" for none."""
         terms = ("", *self.terms)  # rank -1 → ""
         return [terms[r + 1] for r in self.ranks[ids].tolist()]
+
+
+def _union(parts: list[Matches]) -> np.ndarray:
+    """The sorted distinct ids of several matches: ``np.unique`` by sorting, which (unlike
+    ``np.unique`` itself) does not import ``numpy.ma``, ~50 ms of a one-shot search's start-up."""
+    ids = np.sort(np.concatenate([p.ids for p in parts]))
+    keep = np.empty(len(ids), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+    return ids[keep]

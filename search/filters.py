@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from arsearch.indexer.errors import QueryError
 from arsearch.indexer.sources import source_key
-from whoosh import query as wq
 
 #: The sort orders a search takes; the first is the default.
 SORTS = ("relevance", "date", "-date")
@@ -50,8 +49,10 @@ class DateRange:
         ends = [d for d in (self.end, other.end) if d]
         return DateRange(max(starts) if starts else None, min(ends) if ends else None)
 
-    def query(self) -> wq.Query:
+    def query(self):
         """The range as Whoosh runs it (the reference engine); days sort as text."""
+        from whoosh import query as wq  # not at import: the CLI's start-up does not need Whoosh's queries
+
         return wq.TermRange("day", self.start, self.end)
 
 
@@ -119,7 +120,9 @@ def resolve_sources(values, known) -> tuple[str, ...]:
     return tuple(out)
 
 
-def source_query(names) -> wq.Query:
+def source_query(names):
+    from whoosh import query as wq
+
     return wq.Or([wq.Term("source", n) for n in names])
 
 

@@ -9,15 +9,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from arsearch.indexer import settings
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.sources import source_key
 from arsearch.indexer.store import open_index
 from arsearch.search.budget import Deadline, QueryBudget
 from arsearch.search.compiler import QueryCompiler
-from arsearch.search.executor import QueryExecutor
 from arsearch.search.explain import explain_match
+from arsearch.search.facets import STORED_FACETS_MAX, stored_facet_counts
 from arsearch.search.filters import SORTS, check_sort, date_order_key, date_range, resolve_sources, source_query
 from arsearch.search.parser import parse_query
 from arsearch.search.results import Facets, Hit, Passage, SearchResult
@@ -27,7 +26,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 #: How many hits a page holds unless asked otherwise.
-DEFAULT_LIMIT = 10
+DEFAULT_LIMIT = settings.DEFAULT_LIMIT
 #: Facet fields: what the counts are over.
 FACET_FIELDS = ("actors", "topics", "source")
 
@@ -72,7 +71,7 @@ class MatchSet:
     """Every matching passage (global document numbers, ascending) with its day ("" when undated)
     and article, and the facet counts over them."""
 
-    ids: np.ndarray
+    ids: object  # numpy.ndarray (numpy is imported only by the paths that use it)
     days: tuple[str, ...]
     articles: tuple[str, ...]
     facets: Facets
@@ -187,14 +186,20 @@ def _split(value) -> tuple[str, ...]:
 #: Query engines: ``numpy`` (search.executor, the default) and ``whoosh`` (Whoosh's own collector,
 #: the reference the executor is tested against).
 ENGINES = ("numpy", "whoosh")
+#: A one-shot search of an index this small runs on Whoosh's collector: scoring every match in Python
+#: (~11 µs each) costs less than importing numpy (~0.1–0.3 s, a fifth of a cold search of the seed),
+#: and the answer is the same (tests/test_executor.py compares the engines).
+COLLECTOR_MAX_PASSAGES = 2_000
 
 
 class PassageSearcher:
-    def __init__(self, index_dir: Path, preload: bool = True, engine: str = "numpy"):
+    def __init__(self, index_dir: Path, preload: bool = True, engine: str | None = None):
         """``preload=False`` for a searcher that answers one query (see ``indexer.store.open_index``);
-        it also skips the postings cache, which only a long-lived searcher fills and reuses."""
-        if engine not in ENGINES:
+        it also skips the postings cache, which only a long-lived searcher fills and reuses. ``engine``
+        None: numpy, or for a one-shot search of a small index Whoosh's collector."""
+        if engine is not None and engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        self.preload = preload
         self.index = open_index(Path(index_dir), preload=preload)
         self.gazetteer = self.index.gazetteer
         self.words = self.index.words
@@ -203,9 +208,16 @@ class PassageSearcher:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
+        if engine is None:
+            small = self.searcher.doc_count_all() <= COLLECTOR_MAX_PASSAGES
+            engine = "whoosh" if small and not preload else "numpy"
+        self.engine = engine
         if engine == "numpy":
+            from arsearch.search.executor import QueryExecutor  # numpy: only the engine that uses it
+
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
-            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS)
+            # A one-shot searcher reads facet postings only if a large match set needs them (search.facets).
+            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS if preload else ())
 
     def close(self) -> None:
         self.searcher.close()
@@ -267,9 +279,13 @@ class PassageSearcher:
 
     def _facets(self, matched, deadline: Deadline) -> Facets:
         """Counts per facet term over the match set (a set of documents, or the executor's array)."""
-        counts = {}
+        counts, stored = {}, None
+        if not self.preload and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
+            stored = stored_facet_counts(self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now)
         for fieldname in FACET_FIELDS:
-            if self.executor is not None:
+            if stored is not None:
+                counter = stored[fieldname]
+            elif self.executor is not None:
                 counter = self.executor.facet_counts(fieldname, matched)
             else:
                 counter = Counter()
@@ -426,6 +442,8 @@ class PassageSearcher:
     ) -> "MatchSet":
         """Every passage a search finds (no page, no snippets), with its day and article: what
         ``search.timeline`` counts. Same arguments and the same rules as ``search``."""
+        import numpy as np  # the timeline's path only: a one-shot search of a small index never loads it
+
         budget = QueryBudget.from_settings()
         deadline = deadline or Deadline(budget.deadline)
         run = self._prepare(query, actors, topics, include_inferred, since, until, sources, budget, deadline)
@@ -438,8 +456,10 @@ class PassageSearcher:
             days, articles = [f.get("day", "") for f in stored], [f["article_id"] for f in stored]
         return MatchSet(ids, tuple(days), tuple(articles), self._facets(matched, deadline))
 
-    def docs_with(self, fieldname: str, term: str) -> np.ndarray:
+    def docs_with(self, fieldname: str, term: str):
         """Live documents carrying a keyword, ascending."""
+        import numpy as np
+
         return np.asarray(sorted(self._docs(fieldname, term)), dtype=np.int64)
 
     def resolve_actor(self, value: str) -> str:

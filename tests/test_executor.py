@@ -292,7 +292,7 @@ def test_postings_cache_is_bounded_and_reused(mixed_index):
         again = searcher.search("سورية روسيا")
         assert cache.misses == misses and cache.hits > 0
         assert [h.passage.key for h in again.hits] == [h.passage.key for h in first.hits]
-    with PassageSearcher(mixed_index, preload=False) as one_shot:
+    with PassageSearcher(mixed_index, preload=False, engine="numpy") as one_shot:
         assert one_shot.executor.cache is None
 
     small = PostingsCache(max_bytes=100)
@@ -313,3 +313,28 @@ def test_highlights_mark_only_what_matched_on_several_segments(engines):
             marked = [hit.passage.text[s:e] for s, e in hit.highlights]
             assert marked and all("اتصال" in w for w in marked), marked
     assert [h.highlights for h in results[0].hits] == [h.highlights for h in results[1].hits]
+
+
+def test_one_shot_facets_are_the_long_lived_ones(mixed_index, engines, monkeypatch):
+    """A one-shot searcher counts facets from the matched passages' stored fields (search.facets), or
+    from postings read on demand above STORED_FACETS_MAX matches: the counts of the arrays read at open."""
+    from arsearch.search import searcher as searcher_module
+
+    reference, fast = engines
+    queries = _queries(random.Random(2), fast)[:100]
+    with PassageSearcher(mixed_index, preload=False, engine="numpy") as one_shot, \
+            PassageSearcher(mixed_index, preload=False, engine="whoosh") as one_shot_reference:
+        for query, options in queries:
+            want = _outcome(fast, query, options)
+            for searcher in (one_shot, one_shot_reference):
+                got = _outcome(searcher, query, options)
+                if isinstance(want, str):
+                    assert got == want, query
+                    continue
+                assert (got.total, got.facets) == (want.total, want.facets), f"{query!r} {options}"
+        assert one_shot.executor.facets == {}  # every match set here is small: no facet postings read
+        monkeypatch.setattr(searcher_module, "STORED_FACETS_MAX", 0)
+        for query, options in queries[:20]:
+            want, got = _outcome(fast, query, options), _outcome(one_shot, query, options)
+            assert isinstance(want, str) or got.facets == want.facets, query
+        assert set(one_shot.executor.facets) == set(searcher_module.FACET_FIELDS)

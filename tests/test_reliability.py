@@ -231,7 +231,7 @@ def test_an_internal_error_exits_3_with_a_report(indexed, monkeypatch):
     def broken(*a, **k):
         return 1 / 0
 
-    monkeypatch.setattr("arsearch.cli.main.update_index", broken)
+    monkeypatch.setattr("arsearch.indexer.build.update_index", broken)  # the command imports it when run
     result = _cli("index", "--index", index_dir)
     assert result.exit_code == 3
     assert "internal error (ZeroDivisionError: division by zero)" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,93 @@
+"""Start-up stays lazy: what a command imports is what it runs.
+
+A one-shot `arsearch search` pays for every module it imports and every table it builds before it
+answers; `arsearch --help` should cost little more than click. Each command runs in a fresh Python
+that reports the modules it loaded, so an eager import added anywhere on the path fails here.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from arsearch.search import PassageSearcher
+from arsearch.search.searcher import FACET_FIELDS
+
+#: Never needed by the CLI's own start-up, nor by a one-shot search of a small index: the web stack,
+#: CLDR, word frequencies, the bidi algorithm (--bidi only), the index writer and its worker processes,
+#: and numpy (such a search runs on Whoosh's collector: search.searcher.COLLECTOR_MAX_PASSAGES).
+NOT_FOR_A_SEARCH = (
+    "flask", "werkzeug", "jinja2", "waitress", "babel", "wordfreq", "bidi", "tomli_w", "multiprocessing",
+    "arsearch.indexer.build", "arsearch.indexer.parallel", "arsearch.indexer.tagging",
+    "arsearch.indexer.discovery", "arsearch.web", "numpy",
+)
+#: Not needed to print the help or the version either: the search engine and the index.
+NOT_FOR_HELP = (*NOT_FOR_A_SEARCH, "numpy", "whoosh.index", "whoosh.query", "portalocker", "arsearch.search.searcher",
+                "arsearch.indexer.store", "arsearch.indexer.gazetteer")
+
+#: Runs ``arsearch ARGS`` (none: only imports the CLI), then writes the names of the loaded modules.
+PROBE = """
+import json, os, sys
+from arsearch.cli.main import cli
+if sys.argv[1:]:
+    try:
+        cli(sys.argv[1:], prog_name="arsearch")
+    except SystemExit:
+        pass
+with open(os.environ["PROBE_OUT"], "w") as f:
+    json.dump(sorted(sys.modules), f)
+"""
+
+
+def loaded_by(tmp_path, *args) -> tuple[set[str], str]:
+    """The modules a fresh Python holds after running ``arsearch ARGS`` (or only importing the CLI), and stdout."""
+    out = tmp_path / "modules.json"
+    env = {**os.environ, "PROBE_OUT": str(out)}
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, encoding="utf-8",
+                          env=env, timeout=120)
+    assert out.exists(), done.stderr
+    return set(json.loads(out.read_text())), done.stdout
+
+
+def loaded_of(modules: set[str], names) -> list[str]:
+    return [n for n in names if n in modules or any(m.startswith(n + ".") for m in modules)]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",)], ids=["help", "version"])
+def test_help_and_version_skip_the_engine(tmp_path, args):
+    modules, stdout = loaded_by(tmp_path, *args)
+    assert "arsearch" in stdout and ("Usage" in stdout or "version" in stdout)
+    assert "arsearch.cli.main" in modules
+    assert loaded_of(modules, NOT_FOR_HELP) == []
+
+
+def test_a_one_shot_search_imports_only_its_path(tmp_path, seed_index):
+    modules, stdout = loaded_by(tmp_path, "search", "سوريا", "--json", "--index", str(seed_index))
+    result = json.loads(stdout)
+    assert result["total"] > 0 and "[سورية]" in result["hits"][0]["snippet"]
+    assert "arsearch.search.searcher" in modules  # it did search
+    assert loaded_of(modules, NOT_FOR_A_SEARCH) == []
+
+
+def test_a_one_word_query_builds_no_table_of_several_word_names(seed_index):
+    with PassageSearcher(seed_index, preload=False, engine="numpy") as one_shot:
+        one_shot.search("سوريا")
+        assert "_names" not in one_shot.compiler.__dict__
+        assert one_shot.executor.facets == {}  # a small match set: facets from its stored fields
+        two = one_shot.search("سيرغي لافروف")
+        assert "_names" in one_shot.compiler.__dict__
+    with PassageSearcher(seed_index) as long_lived:
+        assert long_lived.engine == "numpy" and set(long_lived.executor.facets) == set(FACET_FIELDS)
+        again = long_lived.search("سيرغي لافروف")
+        assert two.total > 0 and [h.passage.key for h in again.hits] == [h.passage.key for h in two.hits]
+        assert again.facets == two.facets
+
+
+def test_a_one_shot_search_of_a_small_index_runs_on_the_collector(seed_index):
+    with PassageSearcher(seed_index, preload=False) as one_shot, PassageSearcher(seed_index) as long_lived:
+        assert (one_shot.engine, one_shot.executor) == ("whoosh", None)
+        for query in ("سوريا", '"وزارة الخارجية"', "بوتين ماكرون", "روس*"):
+            got, want = one_shot.search(query), long_lived.search(query)
+            assert [h.passage.key for h in got.hits] == [h.passage.key for h in want.hits], query
+            assert (got.total, got.facets) == (want.total, want.facets) and got.total > 0, query
