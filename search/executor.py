@@ -108,6 +108,7 @@ class QueryExecutor:
         self.segments = [_Segment(n, s.reader(), offset) for n, (s, offset) in enumerate(searcher.leaf_searchers())]
         self.doccount = searcher.doc_count_all()
         self.cache = PostingsCache(cache_bytes) if cache_bytes > 0 else None
+        self._memo: dict = {}  # without a cache: postings read during the current run only
         #: Called between segments and between terms; a deadline raises from it (query budgets).
         self.check: Callable[[], None] | None = None
         self.facets = {f: self._facet_arrays(f) for f in facet_fields}
@@ -116,9 +117,13 @@ class QueryExecutor:
     def postings(self, seg: _Segment, fieldname: str, btext: bytes) -> Postings | None:
         if self.check is not None:
             self.check()
-        if self.cache is None:
-            return read_postings(seg.reader, fieldname, btext)
         key = (seg.number, fieldname, btext)
+        if self.cache is None:
+            # No cache (a one-shot search): still read each term once per query, as a phrase's
+            # clitic variants (وال…, بال…, …) all ask for its other words' postings.
+            if key not in self._memo:
+                self._memo[key] = read_postings(seg.reader, fieldname, btext)
+            return self._memo[key]
         found = self.cache.get(key)
         if found is None:
             found = read_postings(seg.reader, fieldname, btext)
@@ -148,6 +153,7 @@ class QueryExecutor:
         for seg in self.segments:
             if self.check is not None:
                 self.check()
+            self._memo = {}
             m = self._node(q, seg, True)
             if allow is not None and len(m):
                 keep = np.isin(m.ids, self._node(allow, seg, False).ids, assume_unique=True)
@@ -155,6 +161,7 @@ class QueryExecutor:
             if len(m):
                 ids.append(m.ids + seg.offset)
                 scores.append(m.scores)
+        self._memo = {}
         if not ids:
             return _NONE
         found = Matches(np.concatenate(ids), np.concatenate(scores))
