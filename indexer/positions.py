@@ -28,16 +28,20 @@ what the segment holds, never the truth:
 
 import contextlib
 import hashlib
+import io
 import mmap
 import os
+import pickle
 import struct
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from arsearch.indexer.durable import fsync_dir
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.system import _INT_SIZE, unpack_int
 
 #: The field whose positions phrases match (``indexer.schema``: the exact forms, ``phrase=True``).
 PHRASE_FIELD = "exact"
@@ -177,9 +181,14 @@ def gather(starts: np.ndarray, positions: np.ndarray, rows: np.ndarray) -> tuple
 
 
 def _field_values(reader, fieldname: str):
-    """(term bytes, its postings' values in posting order) for every term of a field in a segment."""
+    """(term bytes, its postings' values in posting order) for every term of a field in a segment.
+
+    Each term's postings are read in one piece and their W3 blocks parsed in memory (the layout
+    ``search.postings.read_postings`` reads too; ``tests/test_executor.py::test_layout`` guards it):
+    Whoosh's own matcher unpickles block headers straight from the file, one small read per opcode,
+    which through a compound segment file costs ~100× more.
+    """
     terms = reader._terms
-    fmt = reader.schema[fieldname].format
     for (name, btext), info in terms.items_from(fieldname, b""):
         if name != fieldname:
             break
@@ -189,14 +198,20 @@ def _field_values(reader, fieldname: str):
         offset, length = info.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in its unpack tuple
             (length,) = length
-        m = W3LeafMatcher(terms._postfile, offset, length, fmt)
+        raw = terms._postfile.get(offset, length)
+        if raw[:4] != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"postings of {fieldname}:{btext!r} do not start with Whoosh's W3 block tag")
         values: list = []
-        while True:  # Whoosh's own block reader, one block at a time
-            m._read_values()
-            values.extend(m._values)
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
+        at, last = 4, False
+        while not last:
+            blocklength = unpack_int(raw[at : at + _INT_SIZE])[0]
+            last = blocklength < 0
+            end = at + _INT_SIZE + abs(blocklength)
+            stream = io.BytesIO(raw[at + _INT_SIZE : end])
+            compression = pickle.load(stream)[3]  # (count, maxid, maxweight, compression, minlen, maxlen)
+            data = stream.read()
+            values.extend(pickle.loads(zlib.decompress(data) if compression else data)[2])
+            at = end
         yield btext, values
 
 
@@ -291,6 +306,8 @@ def _header(segment_id: str, doccount: int, nterms: int, npost: int, npos: int) 
     return _HEAD.pack(MAGIC, sid, doccount, nterms, npost, npos, zlib.crc32(unsigned[: _HEAD.size - 8]))
 
 
+#: Term lookups a side file remembers (a long-lived searcher asks for the same phrase words often).
+REMEMBERED_TERMS = 4096
 #: Checksummed unit of a side file: a term's read checks the pages its slices lie in (once each).
 PAGE = 1 << 16
 
@@ -370,6 +387,7 @@ class PositionsFile:
         self._offsets = (pos, starts, hashes, first, end)
         self._data_end = crcs  # the page CRCs cover the bytes before them
         self._checked = np.zeros(len(self.crcs), dtype=bool)
+        self._found: OrderedDict = OrderedDict()  # recent lookups: views into the map, a few hundred bytes each
 
     @classmethod
     def open(cls, path: Path, segment_id: str, doccount: int) -> "PositionsFile | None":
@@ -411,6 +429,17 @@ class PositionsFile:
         """(per-posting offsets, positions) of a term with ``npostings`` postings in Whoosh's
         segment: ``positions[offsets[r]:offsets[r + 1]]`` are posting r's. None when the file lacks
         the term or what it would read fails its check (the caller decodes Whoosh's positions)."""
+        asked = (btext, npostings)
+        if asked in self._found:
+            self._found.move_to_end(asked)
+            return self._found[asked]
+        found = self._lookup(btext, npostings)
+        self._found[asked] = found
+        if len(self._found) > REMEMBERED_TERMS:
+            self._found.popitem(last=False)
+        return found
+
+    def _lookup(self, btext: bytes, npostings: int) -> tuple[np.ndarray, np.ndarray] | None:
         key = np.uint64(term_key(btext))
         i = int(np.searchsorted(self.hashes, key))
         if i >= len(self.hashes) or self.hashes[i] != key:
