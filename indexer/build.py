@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arsearch.indexer import parallel, settings
+from arsearch.indexer import parallel, positions, settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.corpus import SUFFIXES, Article, ReadReport, corpus_files, read_articles
 from arsearch.indexer.durable import write_atomically
@@ -270,6 +270,7 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
             + (f" ({len(report.read.warnings)} skipped with warnings, listed above)" if report.read.warnings else "")
         )
     writer.commit(mergetype=parallel.in_front(segments))
+    positions.index_positions(ix)  # after every commit: the phrase positions side files
     write_atomically(gen / GAZETTEER, gazetteer.to_json())
     write_atomically(gen / MANIFEST, manifest.to_json())  # last: a generation with a manifest is complete
 
@@ -422,6 +423,8 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
             writer.commit(optimize=False)
             manifest.source = str(source)
             manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        # New or merged segments get their side files; an older index's, or a damaged one, too.
+        positions.index_positions(opened.whoosh)
         if changed or ledger.files != manifest.files:  # file stats are worth keeping on their own
             manifest.files = ledger.files
             write_atomically(opened.generation / MANIFEST, manifest.to_json())

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from arsearch.indexer import positions
 from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
 from arsearch.indexer.errors import ArsearchError
 from whoosh.writing import SegmentWriter
@@ -140,6 +141,7 @@ def _write_share(
         if passages:
             # As whoosh.multiproc does: finish the segment, leave the shared temp folder to the parent.
             segment = writer._finalize_segment()
+            positions.write_segment_positions(ix, segment)  # on this core; the parent checks it
         else:
             writer._close_segment()
             segment = None

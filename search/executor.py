@@ -14,7 +14,9 @@ Whoosh's, read from its matchers:
   same sum, except under a prefix or fuzzy term's own Or, where it scores a constant 1.0;
 * prefix and fuzzy terms (and term ranges) expand per segment (a segment's lexicon, Whoosh's own
   expansion), one expanded term scores as a plain term;
-* a phrase matches consecutive positions and scores the sum of its words' term scores;
+* a phrase matches consecutive positions and scores the sum of its words' term scores; positions
+  come from the segment's side file (``indexer.positions``), else from Whoosh's postings
+  (``search.phrases`` matches them);
 * the top hits are the highest scores, ties in document order (Whoosh's heap).
 
 Deleted documents never match. Scores agree with Whoosh's to rounding (sums may be added in
@@ -26,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from arsearch.indexer.positions import PHRASE_FIELD, decode_values, gather, open_segment_positions
+from arsearch.search.phrases import phrase_matches
 from arsearch.search.postings import Postings, PostingsCache, check_layout, field_lengths, read_postings
 from whoosh import query as wq
 
@@ -71,6 +75,16 @@ class _Segment:
             self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
         self.live_ids = np.flatnonzero(self.live).astype(np.int64)
         self._lengths: dict[str, np.ndarray] = {}
+        self._positions = None
+        self._positions_opened = False
+
+    def positions_file(self):
+        """The segment's phrase positions side file, opened (O(1), memory-mapped) on first use;
+        None when it has none or a damaged one."""
+        if not self._positions_opened:
+            self._positions = open_segment_positions(self.reader)
+            self._positions_opened = True
+        return self._positions
 
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
@@ -95,6 +109,7 @@ class QueryExecutor:
         self.segments = [_Segment(n, s.reader(), offset) for n, (s, offset) in enumerate(searcher.leaf_searchers())]
         self.doccount = searcher.doc_count_all()
         self.cache = PostingsCache(cache_bytes) if cache_bytes > 0 else None
+        self._memo: dict = {}  # without a cache: postings read during the current run only
         #: Called between segments and between terms; a deadline raises from it (query budgets).
         self.check: Callable[[], None] | None = None
         self.facets = {f: self._facet_arrays(f) for f in facet_fields}
@@ -104,9 +119,13 @@ class QueryExecutor:
     def postings(self, seg: _Segment, fieldname: str, btext: bytes) -> Postings | None:
         if self.check is not None:
             self.check()
-        if self.cache is None:
-            return read_postings(seg.reader, fieldname, btext)
         key = (seg.number, fieldname, btext)
+        if self.cache is None:
+            # No cache (a one-shot search): still read each term once per query, as a phrase's
+            # clitic variants (وال…, بال…, …) all ask for its other words' postings.
+            if key not in self._memo:
+                self._memo[key] = read_postings(seg.reader, fieldname, btext)
+            return self._memo[key]
         found = self.cache.get(key)
         if found is None:
             found = read_postings(seg.reader, fieldname, btext)
@@ -136,6 +155,7 @@ class QueryExecutor:
         for seg in self.segments:
             if self.check is not None:
                 self.check()
+            self._memo = {}
             m = self._node(q, seg, True)
             if allow is not None and len(m):
                 keep = np.isin(m.ids, self._node(allow, seg, False).ids, assume_unique=True)
@@ -143,6 +163,7 @@ class QueryExecutor:
             if len(m):
                 ids.append(m.ids + seg.offset)
                 scores.append(m.scores)
+        self._memo = {}
         if not ids:
             return _NONE
         found = Matches(np.concatenate(ids), np.concatenate(scores))
@@ -329,7 +350,6 @@ class QueryExecutor:
 
     def _phrase(self, q: wq.Phrase, seg: _Segment) -> Matches:
         fieldname = q.fieldname
-        fmt = self.schema[fieldname].format
         words = []
         for word in q.words:
             btext = self._btext(fieldname, word)
@@ -349,15 +369,8 @@ class QueryExecutor:
         if not len(ids):
             return _NONE
         rows = [np.searchsorted(p.ids, ids) for p in terms]
-        keep = np.zeros(len(ids), dtype=bool)
-        for k in range(len(ids)):
-            runs = set(fmt.decode_positions(terms[0].values[rows[0][k]]))
-            for j in range(1, len(terms)):
-                following = set(fmt.decode_positions(terms[j].values[rows[j][k]]))
-                runs = {p + 1 for p in runs if p + 1 in following}
-                if not runs:
-                    break
-            keep[k] = bool(runs)
+        found = [self._positions(seg, fieldname, btext, p, r) for btext, p, r in zip(words, terms, rows, strict=True)]
+        keep = phrase_matches(found, len(ids))
         ids = ids[keep]
         per_word = [
             self._bm25(fieldname, btext, p.weights[r[keep]], ids, seg) for btext, p, r in zip(words, terms, rows, strict=True)
@@ -366,6 +379,14 @@ class QueryExecutor:
         if q.boost != 1.0:
             scores = scores * q.boost
         return Matches(ids, scores)
+
+    def _positions(self, seg: _Segment, fieldname: str, btext: bytes, p: Postings, rows: np.ndarray):
+        """A phrase word's positions in the postings ``rows``: (count per row, all concatenated)."""
+        side = seg.positions_file() if fieldname == PHRASE_FIELD else None
+        found = side.term(btext, len(p.ids)) if side is not None else None
+        if found is not None:
+            return gather(*found, rows)
+        return decode_values([p.values[r] for r in rows], self.schema[fieldname].format)
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
