@@ -226,7 +226,8 @@ def test_a_parallel_rebuild_writes_side_files_in_its_children(built, tmp_path, m
 
 def test_one_shot_searches_map_positions_and_cache_nothing(built):
     _, index_dir = built
-    with PassageSearcher(index_dir, preload=False) as s:
+    # The numpy engine asked for: a one-shot search of an index this small runs on the collector.
+    with PassageSearcher(index_dir, preload=False, engine="numpy") as s:
         s.search('"' + " ".join(_seed_text()[0][0].split()[:2]) + '"')
         assert s.executor.cache is None
         side = next(seg.positions_file() for seg in s.executor.segments if seg.positions_file() is not None)
