@@ -195,11 +195,12 @@ def _searcher(index_dir, source_dir=None) -> PassageSearcher:
 @JSON_OPTION
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
 @click.option("--explain", is_flag=True, help="Show which passage words each query word matched, and why.")
+@click.option("--dedupe/--no-dedupe", default=True, show_default=True, help="One hit per story of reposts (the same text in several articles), with where else it appeared; --no-dedupe shows every copy.")
 @click.option("--bidi", is_flag=True, help="Reorder right-to-left text for terminals that do not (kitty, WezTerm, tmux, xterm); implies --no-color.")
 @COLOR_OPTION
 @INDEX_OPTION
 @SOURCE_OPTION
-def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, bidi, color, index_dir, source_dir):
+def search_command(query, actors, topics, include_inferred, limit, offset, as_json, as_jsonl, explain, dedupe, bidi, color, index_dir, source_dir):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -219,7 +220,7 @@ def search_command(query, actors, topics, include_inferred, limit, offset, as_js
     with _searcher(index_dir, source_dir) as searcher:
         result = searcher.search(
             " ".join(query), actors=actors, topics=topics, limit=limit, offset=offset,
-            include_inferred=include_inferred,
+            include_inferred=include_inferred, dedupe=dedupe,
         )
         result = with_suggestions(searcher, result, include_inferred)
     if as_json:

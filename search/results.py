@@ -64,6 +64,19 @@ class MatchedWord:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article's copy of a hit's passage (a repost: same story, see ``search.stories``)."""
+
+    key: str
+    title: str
+    source: str
+    date: str
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "title": self.title, "source": self.source, "date": self.date}
+
+
+@dataclass(frozen=True)
 class Hit:
     rank: int
     score: float
@@ -71,6 +84,12 @@ class Hit:
     snippet: Snippet
     highlights: tuple[tuple[int, int], ...]  # spans of the marked words in passage.text
     matches: tuple[MatchedWord, ...] = ()  # why it matched: query word -> passage words
+    also: tuple[Copy, ...] = ()  # under dedupe: the story's other matching passages, by key
+
+    @property
+    def also_articles(self) -> int:
+        """How many other articles the story's matching copies are in."""
+        return len({c.key.rpartition("#")[0] for c in self.also})
 
     def to_json(self, explain: bool = False) -> dict:
         p = self.passage
@@ -89,6 +108,7 @@ class Hit:
             "actors": list(p.actors),
             "actors_inferred": list(p.inferred),
             "topics": list(p.topics),
+            "also": [c.to_json() for c in self.also],
             **extra,
         }
 
@@ -124,11 +144,19 @@ class SearchResult:
     dropped: tuple[str, ...] = ()  # stop words left out of the query
     suggestions: tuple[Suggestion, ...] = ()  # filled by search.suggest when little is found
     notes: tuple[str, ...] = ()  # prefix/fuzzy words whose expansions were cut to the budget
+    stories: int = 0  # distinct stories among the ``total`` matching passages (search.stories)
+    dedupe: bool = True  # one hit per story (offset/limit count stories), facets count stories
+
+    @property
+    def hit_count(self) -> int:
+        """How many hits there are to page through: stories under dedupe, else passages."""
+        return self.stories if self.dedupe else self.total
 
     def to_json(self, explain: bool = False) -> dict:
         data = {
             "query": self.query,
             "total": self.total,
+            "stories": self.stories,
             "hits": [h.to_json(explain) for h in self.hits],
             "facets": {
                 "actors": dict(self.facets.actors), "topics": dict(self.facets.topics),

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from arsearch.indexer import settings
 from arsearch.indexer.errors import NotFoundError, QueryError
 from arsearch.indexer.store import open_index
@@ -17,8 +18,9 @@ from arsearch.search.compiler import QueryCompiler
 from arsearch.search.executor import QueryExecutor
 from arsearch.search.explain import explain_match
 from arsearch.search.parser import parse_query
-from arsearch.search.results import Facets, Hit, Passage, SearchResult
+from arsearch.search.results import Copy, Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
+from arsearch.search.stories import STORY_FIELD, collapse, collapse_ranked, copies_of, story_facet_counts, story_groups
 from whoosh import collectors, matching
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -164,9 +166,11 @@ class PassageSearcher:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
+        self._story_of: dict[int, str] | None = None  # the Whoosh reference's docnum -> story
         if engine == "numpy":
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
-            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS)
+            self.executor = QueryExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD))
+            self.groups = story_groups(self.executor)
 
     def close(self) -> None:
         self.searcher.close()
@@ -207,6 +211,27 @@ class PassageSearcher:
             topics=_split(fields.get("topics")),
         )
 
+    def story_of(self) -> dict[int, str]:
+        """Whoosh reference: the story of every grouped live document (see ``search.stories``)."""
+        if self._story_of is None:
+            self._story_of = {d: t for t in self._terms(STORY_FIELD) for d in self._docs(STORY_FIELD, t)}
+        return self._story_of
+
+    def _stories(self, docs) -> int:
+        story_of = self.story_of()
+        return len({story_of.get(d, d) for d in docs})
+
+    def _copies(self, docnum: int, matched) -> list[int]:
+        """The story's other matching documents, on either engine."""
+        if self.executor is not None:
+            return copies_of(docnum, matched, self.groups, self.executor.doccount)
+        story = self.story_of().get(docnum)
+        return [] if story is None else sorted((self._docs(STORY_FIELD, story) & matched) - {docnum})
+
+    def _copy(self, docnum: int) -> Copy:
+        fields = self.searcher.stored_fields(docnum)
+        return Copy(fields["key"], fields.get("title", ""), fields.get("source", ""), fields.get("date", ""))
+
     def _filter(self, actors, topics, include_inferred) -> wq.Query | None:
         parts = []
         if actors:
@@ -218,34 +243,46 @@ class PassageSearcher:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _facets(self, matched, deadline: Deadline) -> Facets:
-        """Counts per facet term over the match set (a set of documents, or the executor's array)."""
+    def _facets(self, matched, deadline: Deadline, dedupe: bool = False) -> Facets:
+        """Counts per facet term over the match set (a set of documents, or the executor's array):
+        of passages, or of stories under ``dedupe``."""
         counts = {}
         for fieldname in FACET_FIELDS:
-            if self.executor is not None:
+            if self.executor is not None and dedupe:
+                counter = story_facet_counts(self.executor, fieldname, matched, self.groups)
+            elif self.executor is not None:
                 counter = self.executor.facet_counts(fieldname, matched)
             else:
                 counter = Counter()
                 for term in self._terms(fieldname):
                     deadline.check()
-                    n = len(matched & self._docs(fieldname, term)) if matched else 0
+                    docs = matched & self._docs(fieldname, term) if matched else ()
+                    n = self._stories(docs) if dedupe else len(docs)
                     if n:
                         counter[term] = n
             counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
         return Facets(counts["actors"], counts["topics"], discovered)
 
-    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline):
-        """The page of (document, score) pairs and the match set, on the executor."""
+    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline, dedupe: bool):
+        """The page of (document, score) pairs, the match set and its number of stories, on the executor."""
         ex = self.executor
         if compiled.query is None:
             found = ex.run(flt, scored=False, check=deadline.check)
-            return [(int(d), 0.0) for d in found.ids[offset : offset + limit]], found.ids
-        scored = compiled.query
-        if compiled.title is not None and limit:
-            scored = wq.AndMaybe(compiled.query, compiled.title)
-        found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
-        return ex.top(found, offset + limit)[offset:], found.ids
+        else:
+            scored = compiled.query
+            if compiled.title is not None and limit:
+                scored = wq.AndMaybe(compiled.query, compiled.title)
+            found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
+        if dedupe:
+            best = collapse(found.ids, found.scores, self.groups)
+            page = [(int(found.ids[i]), float(found.scores[i])) for i in best[offset : offset + limit]]
+            return page, found.ids, len(best)
+        if compiled.query is None:
+            page = [(int(d), 0.0) for d in found.ids[offset : offset + limit]]
+        else:
+            page = ex.top(found, offset + limit)[offset:]
+        return page, found.ids, len(np.unique(self.groups[found.ids]))
 
     # --- the API ---------------------------------------------------------------------------------
     def search(
@@ -257,6 +294,7 @@ class PassageSearcher:
         offset: int = 0,
         include_inferred: bool = False,
         deadline: Deadline | None = None,
+        dedupe: bool = True,
     ) -> SearchResult:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
@@ -264,6 +302,7 @@ class PassageSearcher:
         mean any of them, actors and topics together mean both. ``limit`` is clamped to the
         settings' page size; the whole search runs under one deadline (``search.budget``), a new
         one unless ``deadline`` is given (several searches sharing one, as did-you-mean does).
+        ``dedupe`` shows one hit per story of reposts, with its copies (see ``search.stories``).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
@@ -280,11 +319,14 @@ class PassageSearcher:
         flt = self._filter(actor_ids, topic_ids, include_inferred)
 
         if self.executor is not None:
-            page, matched = self._match(compiled, flt, limit, offset, deadline)
+            page, matched, stories = self._match(compiled, flt, limit, offset, deadline, dedupe)
         elif compiled.query is None:
             matched_sorted = sorted(_all_docs(self.searcher, flt, deadline))
             matched = set(matched_sorted)
-            page = [(d, 0.0) for d in matched_sorted[offset : offset + limit]]
+            ranked = [(d, 0.0) for d in matched_sorted]
+            if dedupe:
+                ranked = collapse_ranked(ranked, self.story_of())
+            page = ranked[offset : offset + limit]
         else:
             page = []
             if not limit:
@@ -300,13 +342,19 @@ class PassageSearcher:
                 scored = compiled.query
                 if compiled.title is not None:
                     scored = wq.AndMaybe(compiled.query, compiled.title)
-                # Never more than the index holds: a huge --offset must not size the heap.
-                wanted = max(1, min(offset + limit, reader.doc_count_all()))
+                # Never more than the index holds: a huge --offset must not size the heap. Under
+                # dedupe every match is ranked, then each story's first (best) one kept.
+                wanted = max(1, reader.doc_count_all() if dedupe else min(offset + limit, reader.doc_count_all()))
                 top = _AllMatchesTop(deadline, limit=wanted, usequality=False, replace=0)
                 collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
                 self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
                 matched = top.matched
-                page = [(hit.docnum, hit.score) for hit in collector.results()][offset:]
+                ranked = [(hit.docnum, hit.score) for hit in collector.results()]
+                if dedupe:
+                    ranked = collapse_ranked(ranked, self.story_of())
+                page = ranked[offset : offset + limit]
+        if self.executor is None:
+            stories = self._stories(matched)
 
         hits = []
         for rank, (docnum, score) in enumerate(page, offset + 1):
@@ -315,20 +363,24 @@ class PassageSearcher:
             tokens = self.words.words(passage.text)  # analyzed once for the marks and the explanation
             spans = highlight_spans(passage.text, self.words, compiled.plan, tokens)
             matches = explain_match(passage.text, self.words, compiled.plan, tokens)
+            also = tuple(self._copy(d) for d in self._copies(docnum, matched)) if dedupe else ()
             hits.append(
-                Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches)
+                Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches,
+                    tuple(sorted(also, key=lambda c: c.key)))
             )
         return SearchResult(
             query=query,
             total=len(matched),
             hits=tuple(hits),
-            facets=self._facets(matched, deadline),
+            facets=self._facets(matched, deadline, dedupe),
             offset=offset,
             limit=limit,
             actors=actor_ids,
             topics=topic_ids,
             dropped=tuple(compiled.dropped),
             notes=expansion_notes(compiled.plan),
+            stories=stories,
+            dedupe=dedupe,
         )
 
     def resolve_actor(self, value: str) -> str:

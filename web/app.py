@@ -122,7 +122,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
                 return render_template("start.html", state=state, actors=actors, topics=topics, gazetteer=gazetteer)
             result = searcher.search(
                 state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
-                include_inferred=state.inferred,
+                include_inferred=state.inferred, dedupe=not state.copies,
             )
             result = with_suggestions(searcher, result, state.inferred)
             # Filters as ids, so facet links toggle them; ids from actor:/topic: in the query stay
@@ -137,7 +137,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
             g.actor_labels = searcher.discovered_labels([*state.actors, *shown])
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
-            pages=render.page_numbers(result.total, state.page, state.limit),
+            pages=render.page_numbers(result.hit_count, state.page, state.limit),
         )
 
     @app.get("/passage/<article_id>/<int:number>")
@@ -163,7 +163,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=()) -> Fla
         with handle.searcher() as searcher:
             result = searcher.search(
                 state.q, actors=state.actors, topics=state.topics, limit=state.limit, offset=state.offset,
-                include_inferred=state.inferred,
+                include_inferred=state.inferred, dedupe=not state.copies,
             )
             result = with_suggestions(searcher, result, state.inferred)
         return _json(result.to_json(explain))

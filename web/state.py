@@ -25,6 +25,7 @@ class SearchState:
     page: int = 1
     inferred: bool = False
     limit: int = PAGE_SIZE
+    copies: bool = False  # every copy of a repost as its own hit (the CLI's --no-dedupe)
 
     @classmethod
     def from_args(cls, args) -> "SearchState":
@@ -36,6 +37,7 @@ class SearchState:
             page=parse_number(args.get("page"), "page", 1, MAX_PAGE),
             inferred=args.get("inferred", "") in ("1", "on", "true", "yes"),
             limit=parse_number(args.get("limit"), "limit", 0, MAX_LIMIT, PAGE_SIZE),
+            copies=args.get("copies", "") in ("1", "on", "true", "yes"),
         )
 
     @property
@@ -58,6 +60,8 @@ class SearchState:
             params["topic"] = list(state.topics)
         if state.inferred:
             params["inferred"] = "1"
+        if state.copies:
+            params["copies"] = "1"
         if state.limit != PAGE_SIZE:
             params["limit"] = state.limit
         if state.page != 1:
