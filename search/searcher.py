@@ -56,7 +56,12 @@ class IndexStats:
 
 class _AllMatchesTop(collectors.TopCollector):
     """The top hits, and the set of every document scored on the way (with quality skipping off,
-    that is every match); the query's deadline is checked once per match."""
+    that is every match); the query's deadline is checked once per match.
+
+    A deleted document is never collected: Whoosh's ``InverseMatcher`` (``Not``) yields the
+    document after its child's last posting without checking that it is deleted (the reposts'
+    rewrites, ``indexer.stories``, leave such deletions behind).
+    """
 
     def __init__(self, deadline: Deadline, **kwargs):
         super().__init__(**kwargs)
@@ -65,6 +70,14 @@ class _AllMatchesTop(collectors.TopCollector):
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.matched: set[int] = set()
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        self._deleted = subsearcher.reader().is_deleted
+
+    def collect(self, sub_docnum):
+        if not self._deleted(sub_docnum):
+            return super().collect(sub_docnum)
 
     def _collect(self, global_docnum, score):
         self.deadline.check()
@@ -123,9 +136,11 @@ def with_deadline(q: wq.Query, deadline: Deadline) -> wq.Query:
 def _all_docs(searcher, q, deadline: Deadline) -> list[int]:
     """Every document matching ``q``, in index order, within the deadline."""
     docs = []
+    deleted = searcher.reader().is_deleted  # see _AllMatchesTop
     for docnum in searcher.docs_for_query(q):
         deadline.check()
-        docs.append(docnum)
+        if not deleted(docnum):
+            docs.append(docnum)
     return docs
 
 
