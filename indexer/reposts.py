@@ -53,7 +53,7 @@ _WORD_HASH: dict[str, int] = {}
 _WORD_HASH_MAX = 1_000_000
 #: Odd multipliers combining a shingle's word hashes into one 32-bit value (positions differ, so
 #: "أ ب ج" and "ج ب أ" hash apart).
-_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)[:SHINGLE_WORDS]
+_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0x61C88647], dtype=np.uint64)
 
 #: The MinHash every signature is made with (its permutations drawn once from the fixed seed);
 #: shingles arrive already hashed, so its hash function is the identity.
@@ -72,19 +72,20 @@ def _word_hashes(exact_forms: Iterable[str]) -> np.ndarray:
     return np.array([known(f) or _new_word_hash(f) for f in exact_forms], dtype=np.uint64)
 
 
-def shingles(exact_forms: Iterable[str]) -> np.ndarray:
-    """The distinct hashes of the passage's overlapping ``SHINGLE_WORDS``-word runs of folded forms."""
+def shingles(exact_forms: Iterable[str], size: int = SHINGLE_WORDS) -> np.ndarray:
+    """The distinct hashes of the passage's overlapping ``size``-word runs of folded forms."""
     words = _word_hashes(exact_forms)
-    n = len(words) - SHINGLE_WORDS + 1
+    n = len(words) - size + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint64)
-    mixed = sum(words[i : i + n] * _MIX[i] for i in range(SHINGLE_WORDS)) & np.uint64(0xFFFFFFFF)
+    mixed = sum(words[i : i + n] * _MIX[i] for i in range(size)) & np.uint64(0xFFFFFFFF)
     return np.unique(mixed)
 
 
-def sketch(exact_forms: Iterable[str]) -> np.ndarray | None:
-    """The MinHash signature of a passage (uint32), None when it is too short to group."""
-    grams = shingles(exact_forms)
+def sketch(exact_forms: Iterable[str], size: int = SHINGLE_WORDS) -> np.ndarray | None:
+    """The MinHash signature of a passage (uint32), None when it is too short to group.
+    (``size``, words per shingle, is only ever changed by the benchmark that chose it.)"""
+    grams = shingles(exact_forms, size)
     if len(grams) < MIN_SHINGLES:
         return None
     m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_TEMPLATE.permutations, scheme="affine32")
