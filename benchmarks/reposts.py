@@ -18,6 +18,7 @@ is grouped or rewritten), alternated in the same run; time, index size, side-fil
 
     python -m benchmarks.reposts --seeds 1,2,3 --sweep
     python -m benchmarks.reposts --cost 10k --runs 3
+    python -m benchmarks.reposts --scale 100k --runs 3 --corpora DIR   # DIR: where to build the 100k corpus
 """
 
 import argparse
@@ -215,6 +216,46 @@ def cost(source: Path, runs: int, work: Path) -> list[dict]:
     return out
 
 
+def scale(source: Path, runs: int) -> list[dict]:
+    """The grouping's own steps over a whole corpus, without an index: analysing every passage (the
+    indexer does it anyway: the peer), sketching it, grouping all signatures, the side file."""
+    passages = _passages(source)
+    out = []
+    for run in range(runs):
+        words = _analyzer()  # a fresh memo each run, as a rebuild has
+        started = time.perf_counter()
+        analysed = {k: [w.exact for w in words.words(t)] for k, t in passages.items()}
+        analyse = time.perf_counter() - started
+        started = time.perf_counter()
+        signatures = {}
+        for k, forms in analysed.items():
+            signature = reposts.sketch(forms)
+            if signature is not None:
+                signatures[k] = signature
+        sketching = time.perf_counter() - started
+        started = time.perf_counter()
+        stories = reposts.group_stories(signatures)
+        grouping_s = time.perf_counter() - started
+        side = reposts.Sketches(signatures, stories).to_bytes()
+        out.append({
+            "run": run, "passages": len(passages), "sketched": len(signatures), "grouped": len(stories),
+            "analyse_s": analyse, "sketch_s": sketching, "group_s": grouping_s, "side_bytes": len(side),
+        })
+        print(json.dumps(out[-1]), file=sys.stderr, flush=True)
+    return out
+
+
+def format_scale(rows: list[dict]) -> str:
+    r = rows[0]
+    return "\n".join([
+        f"passages: {r['passages']} ({r['sketched']} long enough to sketch, {r['grouped']} grouped); runs: {len(rows)}",
+        f"analysis (the peer, done by indexing anyway): {_spread([x['analyse_s'] for x in rows])} s",
+        f"sketching: {_spread([x['sketch_s'] for x in rows])} s = {_spread([x['sketch_s'] / x['analyse_s'] for x in rows])}× the analysis",
+        f"grouping all signatures (every commit): {_spread([x['group_s'] for x in rows])} s",
+        f"side file: {r['side_bytes'] / 2**20:.1f} MB",
+    ])
+
+
 def format_cost(rows: list[dict]) -> str:
     on = [r for r in rows if r["mode"] == "on"]
     off = [r for r in rows if r["mode"] == "off"]
@@ -244,10 +285,16 @@ def main(argv=None) -> None:
     parser.add_argument("--sweep", action="store_true", help="shingle sizes 2–5 and thresholds 0.3–0.7")
     parser.add_argument("--cost", help="corpus size for the rebuild cost (e.g. 10k, 100k)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", help="corpus size for the grouping steps alone, without an index (e.g. 100k)")
     parser.add_argument("--corpora", help="build corpora missing from benchmarks/cache in this folder instead")
     args = parser.parse_args(argv)
     if args.corpora:
         corpora.CACHE = Path(args.corpora)
+    if args.scale:
+        rows = scale(_corpus(args.scale), args.runs)
+        print(json.dumps(rows))
+        print(format_scale(rows))
+        return
     if args.cost:
         source = _corpus(args.cost)
         with tempfile.TemporaryDirectory() as work:
