@@ -129,12 +129,15 @@ class Sketches:
         self.drop_articles({article_of(k) for k in self.signatures if article_of(k) not in known})
 
     def to_bytes(self) -> bytes:
+        """Keys as one UTF-8 text, NUL-separated (a fixed-width numpy string would take 4 bytes a letter), each
+        story as the number of its name's key."""
         keys = sorted(self.signatures)
+        number = {k: i for i, k in enumerate(keys)}
         sigs = np.stack([self.signatures[k] for k in keys]) if keys else np.zeros((0, NUM_PERM), np.uint32)
         buf = io.BytesIO()
         np.savez(
-            buf, keys=np.array(keys, dtype=str), signatures=sigs,
-            stories=np.array([self.stories.get(k, "") for k in keys], dtype=str),
+            buf, keys=np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8), signatures=sigs,
+            stories=np.array([number.get(self.stories.get(k, ""), -1) for k in keys], dtype=np.int32),
             params=np.array([SHINGLE_WORDS, MIN_SHINGLES, NUM_PERM, SEED]),
         )
         return buf.getvalue()
@@ -144,12 +147,13 @@ class Sketches:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             if list(z["params"]) != [SHINGLE_WORDS, MIN_SHINGLES, NUM_PERM, SEED]:
                 raise ValueError("the reposts side file was written with other parameters")
-            keys, sigs, stories = list(z["keys"]), z["signatures"], list(z["stories"])
+            text = z["keys"].tobytes().decode("utf-8")
+            keys, sigs, stories = text.split("\n") if text else [], z["signatures"], z["stories"].tolist()
         out = cls()
         for i, k in enumerate(keys):
             out.signatures[k] = sigs[i]
-            if stories[i]:
-                out.stories[k] = stories[i]
+            if stories[i] >= 0:
+                out.stories[k] = keys[stories[i]]
         return out
 
 
