@@ -136,7 +136,7 @@ class Sketches:
         sigs = np.stack([self.signatures[k] for k in keys]) if keys else np.zeros((0, NUM_PERM), np.uint32)
         buf = io.BytesIO()
         np.savez(
-            buf, keys=np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8), signatures=sigs,
+            buf, keys=np.frombuffer("\0".join(keys).encode("utf-8"), dtype=np.uint8), signatures=sigs,
             stories=np.array([number.get(self.stories.get(k, ""), -1) for k in keys], dtype=np.int32),
             params=np.array([SHINGLE_WORDS, MIN_SHINGLES, NUM_PERM, SEED]),
         )
@@ -148,7 +148,7 @@ class Sketches:
             if list(z["params"]) != [SHINGLE_WORDS, MIN_SHINGLES, NUM_PERM, SEED]:
                 raise ValueError("the reposts side file was written with other parameters")
             text = z["keys"].tobytes().decode("utf-8")
-            keys, sigs, stories = text.split("\n") if text else [], z["signatures"], z["stories"].tolist()
+            keys, sigs, stories = text.split("\0") if text else [], z["signatures"], z["stories"].tolist()
         out = cls()
         for i, k in enumerate(keys):
             out.signatures[k] = sigs[i]
