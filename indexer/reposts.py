@@ -129,8 +129,8 @@ class Sketches:
         self.drop_articles({article_of(k) for k in self.signatures if article_of(k) not in known})
 
     def to_bytes(self) -> bytes:
-        """Keys as one UTF-8 text, NUL-separated (a fixed-width numpy string would take 4 bytes a letter), each
-        story as the number of its name's key."""
+        """Keys as one NUL-separated UTF-8 text (a fixed-width numpy string takes 4 bytes a letter),
+        each story as the number of its name's key."""
         keys = sorted(self.signatures)
         number = {k: i for i, k in enumerate(keys)}
         sigs = np.stack([self.signatures[k] for k in keys]) if keys else np.zeros((0, NUM_PERM), np.uint32)
