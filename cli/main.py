@@ -245,12 +245,13 @@ def _searcher(index_dir, source_dir=None):
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON hit per line.")
 @click.option("--explain", is_flag=True, help="Show which passage words each query word matched, and why.")
 @export_options
+@click.option("--dedupe/--no-dedupe", default=True, show_default=True, help="One hit per story of reposts (the same text in several articles), with where else it appeared; --no-dedupe shows every copy.")
 @click.option("--bidi", is_flag=True, help="Reorder right-to-left text for terminals that do not (kitty, WezTerm, tmux, xterm); implies --no-color.")
 @COLOR_OPTION
 @INDEX_OPTION
 @CORPUS_OPTION
 @backend_options
-def search_command(query, actors, topics, include_inferred, since, until, sources, sort, limit, offset, as_json, as_jsonl, explain, export, bidi, color, index_dir, source_dir, backend, url, dfs):
+def search_command(query, actors, topics, include_inferred, since, until, sources, sort, limit, offset, as_json, as_jsonl, explain, export, dedupe, bidi, color, index_dir, source_dir, backend, url, dfs):
     """Search passages. All words are required; see the README for the query syntax.
 
     \b
@@ -279,7 +280,7 @@ def search_command(query, actors, topics, include_inferred, since, until, source
     with open_backend(backend, url, dfs, lambda: _searcher(index_dir, source_dir)) as searcher:
         options = dict(
             actors=actors, topics=topics, include_inferred=include_inferred,
-            since=since, until=until, sources=sources, sort=sort,
+            since=since, until=until, sources=sources, sort=sort, dedupe=dedupe,
         )
         if export.count:
             result = searcher.search(" ".join(query), limit=0, **options)

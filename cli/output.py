@@ -67,6 +67,8 @@ def format_hits(result: SearchResult, color: bool, explain: bool = False) -> str
         lines.append(f"   {marked_snippet(hit, color)}")
         if explain:
             lines.append("   " + format_explanation(hit))
+        if hit.also:
+            lines.append("   " + format_copies(hit))
         tags = []
         if p.actors or p.inferred:
             tags.append("actors: " + ", ".join([*p.actors, *(f"{a} (inferred)" for a in p.inferred)]))
@@ -87,9 +89,28 @@ def hit_origin(p: Passage) -> list[str]:
     return [x for x in (p.day or p.date, p.source) if x]
 
 
+#: How many of a story's other copies a hit line names (the JSON lists them all).
+SHOWN_COPIES = 3
+
+
+def format_copies(hit) -> str:
+    """"also in N articles: source (date), …" for a story's other copies."""
+    n = hit.also_articles
+    named = []
+    for c in hit.also[:SHOWN_COPIES]:
+        where = c.source or c.title or c.key
+        named.append(f"{where} ({c.date})" if c.date else where)
+    more = len(hit.also) - SHOWN_COPIES
+    rest = f", … {more} more" if more > 0 else ""
+    return f"also in {n} {'article' if n == 1 else 'articles'}: " + ", ".join(named) + rest
+
+
 def format_summary(result: SearchResult) -> str:
     shown = f"showing {result.offset + 1}–{result.offset + len(result.hits)}" if result.hits else "none shown"
     noun = "passage matches" if result.total == 1 else "passages match"
+    if result.stories < result.total:
+        grouped = "one hit per story" if result.dedupe else "every copy shown"
+        shown = f"{result.stories} {'story' if result.stories == 1 else 'stories'}, {grouped}; {shown}"
     summary = f"{result.total} {noun} ({shown}) · actors: {_facet_line(result.facets.actors, result.facets.discovered)}"
     summary += f" · topics: {_facet_line(result.facets.topics)}"
     if result.facets.sources:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arsearch.indexer import parallel, positions, settings
+from arsearch.indexer import parallel, positions, reposts, settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.corpus import SUFFIXES, Article, ReadReport, corpus_files, read_articles
 from arsearch.indexer.durable import write_atomically
@@ -39,6 +39,7 @@ from arsearch.indexer.store import (
     verify_index,
     writer_lock,
 )
+from arsearch.indexer.stories import load_sketches, write_stories
 from arsearch.indexer.tagging import Tagger
 
 #: Called as progress(files_read, files_total) while the corpus is read.
@@ -57,6 +58,7 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     passages: int = 0  # passages written in this run
+    regrouped: int = 0  # passages written again because their story (reposts) changed
     seconds: float = 0.0
     kept: int = 0  # articles kept because their file or folder could not be read
     read: ReadReport = field(default_factory=ReadReport)
@@ -71,7 +73,9 @@ _OMITTED_WHEN_EMPTY = ("source", "day")
 
 def _documents(article: Article, tagger: Tagger):
     for passage, tags in zip(article.passages, tagger.tag_article(article), strict=True):
+        signature = reposts.sketch(w.exact for w in tagger.words.words(passage.text))
         doc = {
+            reposts.DOC_ENTRY: (passage.key, signature),
             "key": passage.key,
             "article_id": article.article_id,
             "passage": passage.number,
@@ -94,6 +98,15 @@ def _documents(article: Article, tagger: Tagger):
             if not doc[name]:
                 del doc[name]
         yield doc
+
+
+def _document_again(fields: dict, story: str) -> dict:
+    """A stored passage's index document, with a new story (``indexer.stories``): every field
+    ``_documents`` indexes is stored, except ``exact``, which is the text again."""
+    doc = {**fields, "exact": fields["text"]}
+    if story:
+        doc["story"] = story
+    return doc
 
 
 #: A file modified this recently (ns) could change again within the same mtime tick: its stat is not
@@ -246,19 +259,23 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
     workers = parallel.start(ix, source, lambda a: _documents(a, tagger), points, limitmb, columns)
     own_first = points[-1] if points else (0, 0)
     segments: list = []
+    sketches = reposts.Sketches()
     writer = ix.writer(limitmb=limitmb)
     try:
         for article in _articles(source, report, progress, ledger, columns):
             if parallel.position(article, report.read) >= own_first:
                 for doc in _documents(article, tagger):
+                    sketches.add(*doc.pop(reposts.DOC_ENTRY))
                     writer.add_document(**doc)
                     report.passages += 1
             manifest.articles[article.article_id] = article.content_hash
             ledger.read(article.article_id)
             report.added += 1
         manifest.files = ledger.files
-        segments, passages = parallel.finish(workers)
+        segments, passages, sent = parallel.finish(workers)
         report.passages += passages
+        for key, signature in sent:
+            sketches.add(key, signature)
     except BaseException:
         parallel.stop(workers)
         writer.cancel()
@@ -270,7 +287,8 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
             + (f" ({len(report.read.warnings)} skipped with warnings, listed above)" if report.read.warnings else "")
         )
     writer.commit(mergetype=parallel.in_front(segments))
-    positions.index_positions(ix)  # after every commit: the phrase positions side files
+    report.regrouped = write_stories(ix, gen, sketches, _document_again, limitmb)
+    positions.index_positions(ix)  # after every commit (the stories' too): the phrase positions side files
     write_atomically(gen / GAZETTEER, gazetteer.to_json())
     write_atomically(gen / MANIFEST, manifest.to_json())  # last: a generation with a manifest is complete
 
@@ -379,6 +397,8 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
     old = dict(manifest.articles)
     seen: set[str] = set()
     ledger = FileLedger(manifest.files, old)
+    sketches = load_sketches(opened.generation)
+    sketches.keep_articles(old)
     writer = None  # opened on the first change: a no-op update leaves no file behind
 
     def write():
@@ -404,7 +424,9 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
             else:
                 report.added += 1
             write().delete_by_term("article_id", article.article_id)
+            sketches.drop_articles({article.article_id})
             for doc in _documents(article, tagger):
+                sketches.add(*doc.pop(reposts.DOC_ENTRY))
                 write().add_document(**doc)
                 report.passages += 1
             manifest.articles[article.article_id] = digest
@@ -416,11 +438,15 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
                 report.kept += 1
                 continue
             write().delete_by_term("article_id", gone)
+            sketches.drop_articles({gone})
             del manifest.articles[gone]
             report.removed += 1
         changed = bool(report.added or report.changed or report.removed)
         if changed:
             writer.commit(optimize=False)
+            report.regrouped = write_stories(
+                opened.whoosh, opened.generation, sketches, _document_again, settings.WRITER_LIMIT_MB
+            )
             manifest.source = str(source)
             manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         # New or merged segments get their side files; an older index's, or a damaged one, too.

@@ -28,6 +28,7 @@ from pathlib import Path
 from arsearch.indexer import positions
 from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
 from arsearch.indexer.errors import ArsearchError
+from arsearch.indexer.reposts import DOC_ENTRY
 from whoosh.writing import SegmentWriter
 
 #: Processes a full rebuild uses: both cores of a small machine, never more than it has.
@@ -128,6 +129,7 @@ def _write_share(
         report = ReadReport()
         first, end = share
         passages = 0
+        sketches = []  # (key, signature) of each passage written, for the parent's reposts file
         # The corpus before the share is read too (not indexed): duplicates are decided exactly as
         # in a one-process read.
         for article in read_articles(source, report, columns=columns):
@@ -136,6 +138,7 @@ def _write_share(
                 break
             if where >= first:
                 for doc in documents(article):
+                    sketches.append(doc.pop(DOC_ENTRY))
                     writer.add_document(**doc)
                     passages += 1
         if passages:
@@ -145,9 +148,9 @@ def _write_share(
         else:
             writer._close_segment()
             segment = None
-        conn.send((segment, passages, ""))
+        conn.send((segment, passages, "", sketches))
     except BaseException as e:  # reported to the parent, which raises (an OSError as itself: disk full)
-        conn.send((None, 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}"))
+        conn.send((None, 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}", []))
     finally:
         conn.close()
 
@@ -171,13 +174,14 @@ def start(ix, source: Path, documents: Callable, points: list[Position], limitmb
     return workers
 
 
-def finish(workers: list[Worker]) -> tuple[list, int]:
-    """Wait for the children: their segments in share order, and how many passages they wrote."""
-    segments, passages = [], 0
+def finish(workers: list[Worker]) -> tuple[list, int, list]:
+    """Wait for the children: their segments in share order, how many passages they wrote, and
+    the passages' (key, MinHash signature) pairs (``indexer.reposts``)."""
+    segments, passages, sketches = [], 0, []
     try:
         for w in workers:
             try:
-                segment, n, error = w.conn.recv()
+                segment, n, error, sent = w.conn.recv()
             except EOFError:
                 raise ArsearchError(
                     f"an index writer process died (exit code {w.process.exitcode}); run the rebuild again"
@@ -189,9 +193,10 @@ def finish(workers: list[Worker]) -> tuple[list, int]:
             if segment is not None:
                 segments.append(segment)
             passages += n
+            sketches += sent
     finally:
         stop(workers)
-    return segments, passages
+    return segments, passages, sketches
 
 
 def stop(workers: list[Worker]) -> None:

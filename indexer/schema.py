@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 #: Bumped whenever fields change (or the pickled analyzer classes move): an index with another
 #: version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Field boosts for BM25F: a title word says less about a passage than the same word in it.
 TITLE_BOOST = 0.4
@@ -54,4 +54,5 @@ def make_schema(words: WordAnalyzer) -> Schema:
         mentions=STORED(),  # discovered names as written: [id, kind, surface, start, end], for listing
         inferred=KEYWORD(stored=True, scorable=False),
         topics=KEYWORD(stored=True, scorable=False),
+        story=ID(),  # grouped reposts only: the story's name (indexer.reposts), written by indexer.stories
     )

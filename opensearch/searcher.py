@@ -74,10 +74,11 @@ class OpenSearchSearcher:
     def search(
         self, query: str = "", actors=(), topics=(), limit: int = DEFAULT_LIMIT, offset: int = 0,
         include_inferred: bool = False, since: str | None = None, until: str | None = None, sources=(),
-        sort: str = "relevance",
+        sort: str = "relevance", dedupe: bool = True,
     ) -> SearchResult:
         """As ``PassageSearcher.search``: the same filters (``--since``/``--until``/``date:`` through
-        the same ``search.filters`` rules, sources as stored) and sorts."""
+        the same ``search.filters`` rules, sources as stored) and sorts. Reposts are not grouped over a
+        cluster (the export holds no story field yet): ``dedupe`` is taken and every copy shown."""
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
         limit = min(limit, settings.MAX_PAGE_HITS.value())
@@ -124,6 +125,8 @@ class OpenSearchSearcher:
             topics=topic_ids,
             dropped=compiled.dropped,
             notes=expansion_notes(compiled.plan),
+            stories=total["value"] if isinstance(total, dict) else int(total),
+            dedupe=False,
         )
 
     def _search(self, body: dict, doing: str) -> dict:

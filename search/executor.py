@@ -185,15 +185,20 @@ class QueryExecutor:
 
     def facet_counts(self, fieldname: str, ids: np.ndarray) -> dict[str, int]:
         """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field."""
-        if fieldname not in self.facets:  # a one-shot searcher's first large match set (search.facets)
-            self.facets[fieldname] = self._facet_arrays(fieldname)
-        terms, docs, term_of = self.facets[fieldname]
+        terms, docs, term_of = self.facet_arrays(fieldname)
         if not len(ids):
             return {}
         chosen = np.zeros(self.doccount, dtype=bool)
         chosen[ids] = True
         counts = np.bincount(term_of[chosen[docs]], minlength=len(terms))
         return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def facet_arrays(self, fieldname: str):
+        """(terms, documents, term of each) of a keyword field, read on first use by a one-shot
+        searcher (its first large match set, search.facets) and at open by a long-lived one."""
+        if fieldname not in self.facets:
+            self.facets[fieldname] = self._facet_arrays(fieldname)
+        return self.facets[fieldname]
 
     def _facet_arrays(self, fieldname: str):
         terms: list[str] = []

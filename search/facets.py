@@ -21,9 +21,11 @@ STORED_FACETS_MAX = 5_000
 CHECK_EVERY = 256
 
 
-def stored_facet_counts(reader, fieldnames: tuple[str, ...], docnums: Iterable[int], check) -> dict[str, Counter]:
-    """Per field, how many of ``docnums`` (live documents) carry each word of its stored value."""
+def stored_facet_counts(reader, fieldnames: tuple[str, ...], docnums: Iterable[int], check, story=None) -> dict[str, Counter]:
+    """Per field, how many of ``docnums`` (live documents) carry each word of its stored value; with
+    ``story`` (a document's story, ``PassageSearcher.story_key``), how many stories do."""
     counts = {f: Counter() for f in fieldnames}
+    seen: set = set()
     whole = {f for f in fieldnames if isinstance(reader.schema[f], ID)}  # one term: the value (a source)
     for i, docnum in enumerate(docnums):
         if i % CHECK_EVERY == 0:
@@ -32,5 +34,10 @@ def stored_facet_counts(reader, fieldnames: tuple[str, ...], docnums: Iterable[i
         for f in fieldnames:
             value = fields.get(f)
             if value:
-                counts[f].update((value,) if f in whole else set(value.split()))
+                words = (value,) if f in whole else set(value.split())
+                if story is not None:
+                    key = story(docnum)
+                    words = [w for w in words if (f, w, key) not in seen]
+                    seen.update((f, w, key) for w in words)
+                counts[f].update(words)
     return counts

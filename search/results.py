@@ -65,6 +65,19 @@ class MatchedWord:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another article's copy of a hit's passage (a repost: same story, see ``search.stories``)."""
+
+    key: str
+    title: str
+    source: str
+    date: str
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "title": self.title, "source": self.source, "date": self.date}
+
+
+@dataclass(frozen=True)
 class Hit:
     rank: int
     score: float
@@ -72,6 +85,12 @@ class Hit:
     snippet: Snippet
     highlights: tuple[tuple[int, int], ...]  # spans of the marked words in passage.text
     matches: tuple[MatchedWord, ...] = ()  # why it matched: query word -> passage words
+    also: tuple[Copy, ...] = ()  # under dedupe: the story's other matching passages, by key
+
+    @property
+    def also_articles(self) -> int:
+        """How many other articles the story's matching copies are in."""
+        return len({c.key.rpartition("#")[0] for c in self.also})
 
     def to_json(self, explain: bool = False) -> dict:
         p = self.passage
@@ -92,6 +111,7 @@ class Hit:
             "actors": list(p.actors),
             "actors_inferred": list(p.inferred),
             "topics": list(p.topics),
+            "also": [c.to_json() for c in self.also],
             **extra,
         }
 
@@ -132,6 +152,13 @@ class SearchResult:
     until: str | None = None
     sources: tuple[str, ...] = ()  # the source filter, as the index names them
     sort: str = "relevance"
+    stories: int = 0  # distinct stories among the ``total`` matching passages (search.stories)
+    dedupe: bool = True  # one hit per story (offset/limit count stories), facets count stories
+
+    @property
+    def hit_count(self) -> int:
+        """How many hits there are to page through: stories under dedupe, else passages."""
+        return self.stories if self.dedupe else self.total
 
     def to_json(self, explain: bool = False) -> dict:
         data = {
@@ -139,6 +166,7 @@ class SearchResult:
             "total": self.total,
             "offset": self.offset,
             "limit": self.limit,
+            "stories": self.stories,
             "hits": [h.to_json(explain) for h in self.hits],
             "facets": {
                 "actors": dict(self.facets.actors), "topics": dict(self.facets.topics),

@@ -19,8 +19,9 @@ from arsearch.search.explain import explain_match
 from arsearch.search.facets import STORED_FACETS_MAX, stored_facet_counts
 from arsearch.search.filters import SORTS, check_sort, date_order_key, date_range, resolve_sources, source_query
 from arsearch.search.parser import parse_query
-from arsearch.search.results import Facets, Hit, Passage, SearchResult
+from arsearch.search.results import Copy, Facets, Hit, Passage, SearchResult
 from arsearch.search.snippets import highlight_spans, make_snippet
+from arsearch.search.stories import STORY_FIELD
 from whoosh import collectors, matching
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -79,7 +80,12 @@ class MatchSet:
 
 class _AllMatchesTop(collectors.TopCollector):
     """The top hits, and the set of every document scored on the way (with quality skipping off,
-    that is every match); the query's deadline is checked once per match."""
+    that is every match); the query's deadline is checked once per match.
+
+    A deleted document is never collected: Whoosh's ``InverseMatcher`` (``Not``) yields the
+    document after its child's last posting without checking that it is deleted (the reposts'
+    rewrites, ``indexer.stories``, leave such deletions behind).
+    """
 
     def __init__(self, deadline: Deadline, **kwargs):
         super().__init__(**kwargs)
@@ -88,6 +94,14 @@ class _AllMatchesTop(collectors.TopCollector):
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.matched: set[int] = set()
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        self._deleted = subsearcher.reader().is_deleted
+
+    def collect(self, sub_docnum):
+        if not self._deleted(sub_docnum):
+            return super().collect(sub_docnum)
 
     def _collect(self, global_docnum, score):
         self.deadline.check()
@@ -146,9 +160,11 @@ def with_deadline(q: wq.Query, deadline: Deadline) -> wq.Query:
 def _all_docs(searcher, q, deadline: Deadline) -> list[int]:
     """Every document matching ``q``, in index order, within the deadline."""
     docs = []
+    deleted = searcher.reader().is_deleted  # see _AllMatchesTop
     for docnum in searcher.docs_for_query(q):
         deadline.check()
-        docs.append(docnum)
+        if not deleted(docnum):
+            docs.append(docnum)
     return docs
 
 
@@ -208,6 +224,8 @@ class PassageSearcher:
         self._postings: dict[tuple[str, str], frozenset[int]] = {}
         self.discovered_label_cache: dict[str, str] = {}  # filled by search.entities.discovered_labels
         self.executor = None
+        self._story_of: dict[int, str] | None = None  # the Whoosh reference's docnum -> story
+        self._groups = None  # the executor's docnum -> story number (search.stories.story_groups)
         if engine is None:
             small = self.searcher.doc_count_all() <= COLLECTOR_MAX_PASSAGES
             engine = "whoosh" if small and not preload else "numpy"
@@ -217,7 +235,7 @@ class PassageSearcher:
 
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
             # A one-shot searcher reads facet postings only if a large match set needs them (search.facets).
-            self.executor = QueryExecutor(self.searcher, cache, FACET_FIELDS if preload else ())
+            self.executor = QueryExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD) if preload else ())
 
     def close(self) -> None:
         self.searcher.close()
@@ -259,6 +277,46 @@ class PassageSearcher:
             topics=_split(fields.get("topics")),
         )
 
+    @property
+    def groups(self):
+        """The executor's story number of every document (see ``search.stories``), read once."""
+        if self._groups is None:
+            from arsearch.search.stories import story_groups
+
+            self._groups = story_groups(self.executor)
+        return self._groups
+
+    def story_of(self) -> dict[int, str]:
+        """Whoosh reference: the story of every grouped live document (see ``search.stories``)."""
+        if self._story_of is None:
+            self._story_of = {d: t for t in self._terms(STORY_FIELD) for d in self._docs(STORY_FIELD, t)}
+        return self._story_of
+
+    def story_key(self):
+        """A document's story, on either engine: what dedupe collapses and counts by."""
+        if self.executor is not None:
+            groups = self.groups
+            return lambda d: int(groups[d])
+        story_of = self.story_of()
+        return lambda d: story_of.get(d, d)
+
+    def _stories(self, docs) -> int:
+        story = self.story_key()
+        return len({story(d) for d in docs})
+
+    def _copies(self, docnum: int, matched) -> list[int]:
+        """The story's other matching documents, on either engine."""
+        if self.executor is not None:
+            from arsearch.search.stories import copies_of
+
+            return copies_of(docnum, matched, self.groups, self.executor.doccount)
+        story = self.story_of().get(docnum)
+        return [] if story is None else sorted((self._docs(STORY_FIELD, story) & matched) - {docnum})
+
+    def _copy(self, docnum: int) -> Copy:
+        fields = self.searcher.stored_fields(docnum)
+        return Copy(fields["key"], fields.get("title", ""), fields.get("source", ""), fields.get("date", ""))
+
     def _filter(self, actors, topics, include_inferred, days=None, sources=None) -> wq.Query | None:
         """The filters as one Whoosh query. The executor runs actors and topics from it and applies
         ``days`` and ``sources`` on its columns (``QueryExecutor.restrict``); Whoosh runs them all."""
@@ -277,21 +335,30 @@ class PassageSearcher:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def _facets(self, matched, deadline: Deadline) -> Facets:
-        """Counts per facet term over the match set (a set of documents, or the executor's array)."""
+    def _facets(self, matched, deadline: Deadline, dedupe: bool = False) -> Facets:
+        """Counts per facet term over the match set (a set of documents, or the executor's array):
+        of passages, or of stories under ``dedupe``."""
         counts, stored = {}, None
         if not self.preload and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
-            stored = stored_facet_counts(self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now)
+            stored = stored_facet_counts(
+                self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now,
+                self.story_key() if dedupe else None,
+            )
         for fieldname in FACET_FIELDS:
             if stored is not None:
                 counter = stored[fieldname]
+            elif self.executor is not None and dedupe:
+                from arsearch.search.stories import story_facet_counts
+
+                counter = story_facet_counts(self.executor, fieldname, matched, self.groups)
             elif self.executor is not None:
                 counter = self.executor.facet_counts(fieldname, matched)
             else:
                 counter = Counter()
                 for term in self._terms(fieldname):
                     deadline.check()
-                    n = len(matched & self._docs(fieldname, term)) if matched else 0
+                    docs = matched & self._docs(fieldname, term) if matched else ()
+                    n = self._stories(docs) if dedupe else len(docs)
                     if n:
                         counter[term] = n
             if fieldname == "source":
@@ -300,22 +367,33 @@ class PassageSearcher:
         discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
         return Facets(counts["actors"], counts["topics"], discovered, counts["source"])
 
-    def _match(self, compiled, flt, limit: int, offset: int, deadline: Deadline, days=None, sources=None, sort="relevance"):
-        """The page of (document, score) pairs and the match set, on the executor."""
+    def _match(self, compiled, flt, limit, offset, deadline: Deadline, days, sources, sort, dedupe):
+        """The page of (document, score) pairs, the match set and its number of stories, on the executor."""
+        from arsearch.search.stories import collapse, first_per_story
+
         ex = self.executor
         if compiled.query is None:
             found = ex.run(flt if flt is not None else wq.Every(), scored=False, check=deadline.check)
-            found = ex.restrict(found, days, sources)
-            if sort != "relevance":
-                return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids
-            return [(int(d), 0.0) for d in found.ids[offset : offset + limit]], found.ids
-        scored = compiled.query
-        if compiled.title is not None and limit:
-            scored = wq.AndMaybe(compiled.query, compiled.title)
-        found = ex.restrict(ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check), days, sources)
+        else:
+            scored = compiled.query
+            if compiled.title is not None and limit:
+                scored = wq.AndMaybe(compiled.query, compiled.title)
+            found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
+        found = ex.restrict(found, days, sources)
+        groups = self.groups
+        stories = len(set(groups[found.ids].tolist()))
         if sort != "relevance":
-            return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids
-        return ex.top(found, offset + limit)[offset:], found.ids
+            if dedupe:  # every match in date order, then each story's first
+                ranked = first_per_story(ex.top_by_date(found, len(found.ids), sort == "-date"), self.story_key())
+                return ranked[offset : offset + limit], found.ids, stories
+            return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids, stories
+        if dedupe:
+            best = collapse(found.ids, found.scores, groups)
+            page = [(int(found.ids[i]), float(found.scores[i])) for i in best[offset : offset + limit]]
+            return page, found.ids, stories
+        if compiled.query is None:
+            return [(int(d), 0.0) for d in found.ids[offset : offset + limit]], found.ids, stories
+        return ex.top(found, offset + limit)[offset:], found.ids, stories
 
     def _by_date(self, page: list[tuple[int, float]], sort: str) -> list[tuple[int, float]]:
         """Whoosh's (document, score) pairs in a date order (the reference engine's sort)."""
@@ -342,6 +420,7 @@ class PassageSearcher:
         until: str | None = None,
         sources=(),
         sort: str = SORTS[0],
+        dedupe: bool = True,
     ) -> SearchResult:
         """Ranked passages for a query, with snippets, and facet counts over all matches.
 
@@ -350,7 +429,8 @@ class PassageSearcher:
         or day, inclusive), ``sources`` (any of; case and spacing ignored) and ``sort`` are read
         by ``search.filters``. ``limit`` is clamped to the settings' page size; the whole search
         runs under one deadline (``search.budget``), a new one unless ``deadline`` is given
-        (several searches sharing one, as did-you-mean does).
+        (several searches sharing one, as did-you-mean does). ``dedupe`` shows one hit per story of
+        reposts, with its copies (see ``search.stories``).
         """
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be zero or more")
@@ -359,7 +439,7 @@ class PassageSearcher:
         deadline = deadline or Deadline(budget.deadline)
         limit = min(limit, settings.MAX_PAGE_HITS.value())
         run = self._prepare(query, actors, topics, include_inferred, since, until, sources, budget, deadline)
-        page, matched = self._run(run, limit, offset, sort, deadline)
+        page, matched, stories = self._run(run, limit, offset, sort, deadline, dedupe)
         compiled = run.compiled
 
         hits = []
@@ -369,14 +449,16 @@ class PassageSearcher:
             tokens = self.words.words(passage.text)  # analyzed once for the marks and the explanation
             spans = highlight_spans(passage.text, self.words, compiled.plan, tokens)
             matches = explain_match(passage.text, self.words, compiled.plan, tokens)
+            also = tuple(self._copy(d) for d in self._copies(docnum, matched)) if dedupe else ()
             hits.append(
-                Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches)
+                Hit(rank, float(score or 0.0), passage, make_snippet(passage.text, spans), tuple(spans), matches,
+                    tuple(sorted(also, key=lambda c: c.key)))
             )
         return SearchResult(
             query=query,
             total=len(matched),
             hits=tuple(hits),
-            facets=self._facets(matched, deadline),
+            facets=self._facets(matched, deadline, dedupe),
             offset=offset,
             limit=limit,
             actors=run.actors,
@@ -387,6 +469,8 @@ class PassageSearcher:
             until=run.days.end if run.days else None,
             sources=run.sources or (),
             sort=sort,
+            stories=stories,
+            dedupe=dedupe,
         )
 
     def _prepare(self, query, actors, topics, include_inferred, since, until, sources, budget, deadline) -> "_Run":
@@ -403,38 +487,45 @@ class PassageSearcher:
         flt = self._filter(actor_ids, topic_ids, include_inferred, days, source_names)
         return _Run(compiled, flt, actor_ids, topic_ids, days, source_names)
 
-    def _run(self, run: "_Run", limit: int, offset: int, sort: str, deadline: Deadline):
-        """The page of (document, score) pairs and the match set (an array or a set of documents)."""
+    def _run(self, run: "_Run", limit: int, offset: int, sort: str, deadline: Deadline, dedupe: bool = False):
+        """The page of (document, score) pairs, the match set (an array or a set of documents) and
+        the number of stories in it."""
         compiled, flt = run.compiled, run.flt
         if self.executor is not None:
-            return self._match(compiled, flt, limit, offset, deadline, run.days, run.sources, sort)
+            return self._match(compiled, flt, limit, offset, deadline, run.days, run.sources, sort, dedupe)
+        from arsearch.search.stories import first_per_story
+
         reader = self.searcher.reader()
         if compiled.query is None:
             matched_sorted = sorted(_all_docs(self.searcher, flt if flt is not None else wq.Every(), deadline))
             matched = set(matched_sorted)
-            if sort != "relevance":
-                return self._by_date([(d, 0.0) for d in matched_sorted], sort)[offset : offset + limit], matched
-            return [(d, 0.0) for d in matched_sorted[offset : offset + limit]], matched
-        if not limit:
+            ranked = self._by_date([(d, 0.0) for d in matched_sorted], sort)
+        elif not limit:
             both = compiled.query if flt is None else wq.And([compiled.query, flt])
-            return [], set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
-        # Title words add to the score but never make a passage match: AndMaybe scores the
-        # content query plus the title where it also matches. Whoosh's matcher replacement
-        # and block-quality skipping drop real top hits with boosted OR queries under BM25F
-        # (measured on the seed: سوريا lost 3 of its top 6 with limit=6), so both are off:
-        # every matching passage is scored, and the collector keeps them all as the match
-        # set (one pass instead of a second one for the total and the facets).
-        scored = compiled.query
-        if compiled.title is not None:
-            scored = wq.AndMaybe(compiled.query, compiled.title)
-        # Never more than the index holds: a huge --offset must not size the heap. A date sort
-        # orders every match, so it keeps them all.
-        wanted = reader.doc_count_all() if sort != "relevance" else min(offset + limit, reader.doc_count_all())
-        top = _AllMatchesTop(deadline, limit=max(1, wanted), usequality=False, replace=0)
-        collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
-        self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
-        page = self._by_date([(hit.docnum, hit.score) for hit in collector.results()], sort)
-        return page[offset : offset + limit], top.matched
+            matched = set(_all_docs(self.searcher, with_deadline(both, deadline), deadline))
+            ranked = []
+        else:
+            # Title words add to the score but never make a passage match: AndMaybe scores the
+            # content query plus the title where it also matches. Whoosh's matcher replacement
+            # and block-quality skipping drop real top hits with boosted OR queries under BM25F
+            # (measured on the seed: سوريا lost 3 of its top 6 with limit=6), so both are off:
+            # every matching passage is scored, and the collector keeps them all as the match
+            # set (one pass instead of a second one for the total and the facets).
+            scored = compiled.query
+            if compiled.title is not None:
+                scored = wq.AndMaybe(compiled.query, compiled.title)
+            # Never more than the index holds: a huge --offset must not size the heap. A date sort
+            # orders every match, and dedupe ranks every match before keeping each story's best.
+            every = sort != "relevance" or dedupe
+            wanted = reader.doc_count_all() if every else min(offset + limit, reader.doc_count_all())
+            top = _AllMatchesTop(deadline, limit=max(1, wanted), usequality=False, replace=0)
+            collector = top if flt is None else collectors.FilterCollector(top, allow=flt)
+            self.searcher.search_with_collector(with_deadline(scored, deadline), collector)
+            matched = top.matched
+            ranked = self._by_date([(hit.docnum, hit.score) for hit in collector.results()], sort)
+        if dedupe:
+            ranked = first_per_story(ranked, self.story_key())
+        return ranked[offset : offset + limit], matched, self._stories(matched)
 
     def matching(
         self, query: str = "", actors=(), topics=(), include_inferred: bool = False,
@@ -447,7 +538,7 @@ class PassageSearcher:
         budget = QueryBudget.from_settings()
         deadline = deadline or Deadline(budget.deadline)
         run = self._prepare(query, actors, topics, include_inferred, since, until, sources, budget, deadline)
-        _, matched = self._run(run, 0, 0, SORTS[0], deadline)
+        _, matched, _ = self._run(run, 0, 0, SORTS[0], deadline)
         ids = np.asarray(sorted(matched) if isinstance(matched, set) else matched, dtype=np.int64)
         if self.executor is not None:
             days, articles = self.executor.column("day").values(ids), self.executor.column("article_id").values(ids)

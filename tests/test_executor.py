@@ -93,6 +93,34 @@ def test_the_index_has_segments_and_deletions(engines):
     assert sum(int((~s.live).sum()) for s in segments) > 50
 
 
+def test_the_index_has_stories_to_collapse(engines):
+    """Its passages recombine one article's sentences, so many are copies of each other: the
+    differential test below pages through collapsed stories as well as every copy."""
+    _, fast = engines
+    result = fast.search("سورية", limit=0)
+    assert 0 < result.stories < result.total
+    assert fast.search("سورية", limit=0, dedupe=False).stories == result.stories
+
+
+def test_paging_over_stories_neither_skips_nor_repeats(engines):
+    """Pages of three, on both engines, give each story's best passage exactly once, in the order
+    of one big page; every matching passage is a hit or one of its copies."""
+    for searcher in engines:
+        whole = searcher.search("جنيف", limit=200)
+        assert len(whole.hits) == whole.stories
+        paged = []
+        for offset in range(0, whole.stories + 3, 3):
+            paged += [h.passage.key for h in searcher.search("جنيف", limit=3, offset=offset).hits]
+        assert paged == [h.passage.key for h in whole.hits]
+        covered = [k for h in whole.hits for k in (h.passage.key, *(c.key for c in h.also))]
+        assert len(covered) == len(set(covered)) == whole.total
+        every = searcher.search("جنيف", limit=200, dedupe=False).hits
+        assert len(every) == whole.total
+        scores = {h.passage.key: h.score for h in every}
+        for hit in whole.hits:  # a story's hit scores at least as high as any of its copies
+            assert all(scores[c.key] <= hit.score for c in hit.also)
+
+
 def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
     sentences, words = _seed_text()
     vocab = sorted(set(words))
@@ -173,6 +201,8 @@ def _queries(rng: random.Random, searcher) -> list[tuple[str, dict]]:
         elif r < 0.25:
             options["offset"] = rng.randint(1, 15)
             options["limit"] = rng.randint(1, 20)
+        if rng.random() < 0.3:
+            options["dedupe"] = False  # every copy of a story (search.stories): the index has many
         out.append((" ".join(parts), options))
     return out
 
@@ -203,7 +233,9 @@ def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
         dated = {"since", "until", "sources", "sort"} & set(options) or "date:" in query or "source:" in query
         dated_found += bool(dated) and len(want.hits) > 1
         assert got.total == want.total, where
+        assert got.stories == want.stories, where
         assert [h.passage.key for h in got.hits] == [h.passage.key for h in want.hits], where
+        assert [h.also for h in got.hits] == [h.also for h in want.hits], where
         assert [h.rank for h in got.hits] == [h.rank for h in want.hits], where
         worst = max((abs(g.score - w.score) for g, w in zip(got.hits, want.hits, strict=True)), default=0.0)
         assert worst <= SCORE_TOLERANCE, where
@@ -218,7 +250,7 @@ def test_timeline_matches_are_the_same_on_both_engines(engines):
     reference, fast = engines
     compared = 0
     for query, options in _queries(random.Random(2), reference)[:40]:
-        options = {k: v for k, v in options.items() if k not in ("limit", "offset", "sort")}
+        options = {k: v for k, v in options.items() if k not in ("limit", "offset", "sort", "dedupe")}
         try:
             want = reference.matching(query, **options)
         except QueryError:
@@ -308,7 +340,7 @@ def test_highlights_mark_only_what_matched_on_several_segments(engines):
     reference, fast = engines
     results = [searcher.search("اصتال~1", limit=200) for searcher in (reference, fast)]
     for result in results:
-        assert result.total and len(result.hits) == result.total
+        assert result.total and len(result.hits) == result.hit_count
         for hit in result.hits:
             marked = [hit.passage.text[s:e] for s, e in hit.highlights]
             assert marked and all("اتصال" in w for w in marked), marked
@@ -332,9 +364,9 @@ def test_one_shot_facets_are_the_long_lived_ones(mixed_index, engines, monkeypat
                     assert got == want, query
                     continue
                 assert (got.total, got.facets) == (want.total, want.facets), f"{query!r} {options}"
-        assert one_shot.executor.facets == {}  # every match set here is small: no facet postings read
+        assert set(one_shot.executor.facets) <= {"story"}  # every match set here is small: no facet postings read but the stories
         monkeypatch.setattr(searcher_module, "STORED_FACETS_MAX", 0)
         for query, options in queries[:20]:
             want, got = _outcome(fast, query, options), _outcome(one_shot, query, options)
             assert isinstance(want, str) or got.facets == want.facets, query
-        assert set(one_shot.executor.facets) == set(searcher_module.FACET_FIELDS)
+        assert set(one_shot.executor.facets) == {*searcher_module.FACET_FIELDS, "story"}

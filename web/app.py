@@ -133,7 +133,8 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
                 topics = [c for c in searcher.entity_counts("topics") if c.explicit][:START_ENTITIES]
                 return render_template("start.html", state=state, actors=actors, topics=topics, gazetteer=gazetteer)
             result = searcher.search(
-                state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
+                state.q, limit=state.limit, offset=state.offset, sort=state.sort, dedupe=not state.copies,
+                **state.search_options(),
             )
             result = handle.suggest(searcher, result, state.inferred)
             timeline = handle.timeline(searcher, state.q, **state.search_options())
@@ -149,7 +150,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
             g.actor_labels = searcher.discovered_labels([*state.actors, *shown])
         return render_template(
             "search.html", state=state, result=result, gazetteer=gazetteer,
-            pages=render.page_numbers(result.total, state.page, state.limit), chart=make_chart(timeline) if timeline else None,
+            pages=render.page_numbers(result.hit_count, state.page, state.limit), chart=make_chart(timeline) if timeline else None,
         )
 
     @app.get("/passage/<path:article_id>/<int:number>")
@@ -181,7 +182,8 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
             raise QueryError(f"format must be json or csv, not {request.args['format']!r}")
         with handle.searcher() as searcher:
             result = searcher.search(
-                state.q, limit=state.limit, offset=state.offset, sort=state.sort, **state.search_options()
+                state.q, limit=state.limit, offset=state.offset, sort=state.sort, dedupe=not state.copies,
+                **state.search_options(),
             )
             if not as_csv:
                 result = handle.suggest(searcher, result, state.inferred)
@@ -192,7 +194,7 @@ def create_app(index_dir: Path, source_dir: Path | None = None, hosts=(), handle
                 headers={"Content-Disposition": f'attachment; filename="{CSV_FILENAME}"'},
             )
         extra = {"explain": "1"} if explain else {}
-        prev, following = page_links(state, result.total)
+        prev, following = page_links(state, result.hit_count)
         data = result.to_json(explain)
         data["prev"] = url_for("search_json", **prev, **extra) if prev is not None else None
         data["next"] = url_for("search_json", **following, **extra) if following is not None else None

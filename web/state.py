@@ -31,6 +31,7 @@ class SearchState:
     since: str = ""  # as typed: the searcher reads (and checks) them
     until: str = ""
     sort: str = SORTS[0]
+    copies: bool = False  # every copy of a repost as its own hit (the CLI's --no-dedupe)
 
     @classmethod
     def from_args(cls, args) -> "SearchState":
@@ -46,6 +47,7 @@ class SearchState:
             since=args.get("since", "").strip(),
             until=args.get("until", "").strip(),
             sort=args.get("sort", "").strip() or SORTS[0],
+            copies=args.get("copies", "") in ("1", "on", "true", "yes"),
         )
 
     @property
@@ -83,6 +85,8 @@ class SearchState:
             params["until"] = state.until
         if state.sort != SORTS[0]:
             params["sort"] = state.sort
+        if state.copies:
+            params["copies"] = "1"
         if state.limit != PAGE_SIZE:
             params["limit"] = state.limit
         if state.page != 1:
