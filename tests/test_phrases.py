@@ -218,9 +218,12 @@ def test_a_parallel_rebuild_writes_side_files_in_its_children(built, tmp_path, m
     monkeypatch.setattr(pos, "write_positions", lambda *a: written_here.append(a[2]) or real(*a))
     rebuild_index(corpus, tmp_path / "index")
     segments = _segments(tmp_path / "index")
-    assert len(segments) == 2
-    assert len(_side_files(tmp_path / "index")) == 2
-    assert len(written_here) == 1  # the child wrote its own (in another process): the parent only checked it
+    # The child's segment, the parent's, and one more when the reposts' rewrite (indexer.stories)
+    # committed regrouped passages (this corpus repeats paragraphs across articles).
+    assert len(segments) >= 2
+    assert len(_side_files(tmp_path / "index")) == len(segments)
+    # The child wrote its own (in another process): the parent only checked it, and wrote the rest.
+    assert len(written_here) == len(segments) - 1
     assert _compare(tmp_path / "index", _phrases(tmp_path / "index", FEW)) > 0
 
 
