@@ -27,7 +27,7 @@ from pathlib import Path
 
 from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
 from arsearch.indexer.errors import ArsearchError
-from whoosh.writing import SegmentWriter
+from arsearch.indexer.segments import finish_segments, open_writer
 
 #: Processes a full rebuild uses: both cores of a small machine, never more than it has.
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
@@ -119,10 +119,10 @@ def _line_at(path: Path, offset: int) -> int:
 def _write_share(
     ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn, parent: int
 ) -> None:
-    """In a forked child: index the articles of one share into a new segment, send it back."""
+    """In a forked child: index the articles of one share into new segments, send them back."""
     _die_with_parent(parent)
     try:
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)  # the parent holds the lock
+        writer = open_writer(ix, limitmb, _lk=False)  # the parent holds the lock
         report = ReadReport()
         first, end = share
         passages = 0
@@ -138,13 +138,13 @@ def _write_share(
                     passages += 1
         if passages:
             # As whoosh.multiproc does: finish the segment, leave the shared temp folder to the parent.
-            segment = writer._finalize_segment()
+            segments = finish_segments(writer)
         else:
             writer._close_segment()
-            segment = None
-        conn.send((segment, passages, ""))
+            segments = []
+        conn.send((segments, passages, ""))
     except BaseException as e:  # reported to the parent, which raises (an OSError as itself: disk full)
-        conn.send((None, 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}"))
+        conn.send(([], 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}"))
     finally:
         conn.close()
 
@@ -173,7 +173,7 @@ def finish(workers: list[Worker]) -> tuple[list, int]:
     try:
         for w in workers:
             try:
-                segment, n, error = w.conn.recv()
+                written, n, error = w.conn.recv()
             except EOFError:
                 raise ArsearchError(
                     f"an index writer process died (exit code {w.process.exitcode}); run the rebuild again"
@@ -182,8 +182,7 @@ def finish(workers: list[Worker]) -> tuple[list, int]:
                 raise error
             if error:
                 raise ArsearchError(f"an index writer process failed: {error}")
-            if segment is not None:
-                segments.append(segment)
+            segments += written
             passages += n
     finally:
         stop(workers)
