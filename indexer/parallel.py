@@ -31,6 +31,17 @@ from arsearch.indexer.segments import finish_segments, open_writer
 
 #: Processes a full rebuild uses: both cores of a small machine, never more than it has.
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
+#: Sets the processes instead (1: a one-process rebuild, which the per-core benchmark times).
+REBUILD_PROCS_ENV = "ARSEARCH_REBUILD_PROCS"
+
+
+def rebuild_procs() -> int:
+    """$ARSEARCH_REBUILD_PROCS when it is a positive number, else ``REBUILD_PROCS``."""
+    try:
+        given = int(os.environ.get(REBUILD_PROCS_ENV) or 0)
+    except ValueError:
+        given = 0
+    return given if given > 0 else REBUILD_PROCS
 #: Below this much corpus text (a few thousand passages) one process is about as fast: small
 #: corpora, the tests among them, never fork.
 PARALLEL_MIN_BYTES = 2 * 2**20
@@ -52,9 +63,10 @@ def position(article, report: ReadReport) -> Position:
     return (report.files, int(line) if line.isdigit() else 0)
 
 
-def split_points(source: Path, procs: int = REBUILD_PROCS) -> list[Position]:
+def split_points(source: Path, procs: int | None = None) -> list[Position]:
     """Where each share but the first starts, balanced by bytes; [] when one process does it all
     (a small corpus, or one core)."""
+    procs = procs or rebuild_procs()
     files = [p for p in corpus_files(source) if p.suffix.lower() in SUFFIXES]
     sizes = []
     for p in files:
