@@ -10,7 +10,8 @@ is the largest resident size of it and its children):
 * ``plain Whoosh`` — one process, ``StandardAnalyzer``, one stored text field (``benchmarks.engines``).
 
 Figures are the median over ``--runs`` runs with the min–max; the ratio to plain Whoosh is taken
-within each run, then its median.
+within each run, then its median. Passages per CPU second (user + system time of the build and its
+children) is the per-core figure that the machine's load disturbs least.
 
     python -m benchmarks.rebuild --size 100k --files 4 --runs 3   # the first 4 files (~31k passages)
 """
@@ -70,10 +71,10 @@ def main(argv=None) -> None:
     ap.add_argument("--files", type=int, default=0, help="only the corpus's first N files (0: all)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=CACHE / "rebuild")
-    ap.add_argument("--only", default="", help="comma-separated labels to run (default: all)")
+    ap.add_argument("--only", default="", help="labels to run, separated by ; (default: all)")
     args = ap.parse_args(argv)
     source = subset(build_corpus(args.size), args.files, args.work)
-    labels = [label for label in CONFIGS if not args.only or label in args.only.split(",")]
+    labels = [label for label in CONFIGS if not args.only or label in args.only.split(";")]
     results: dict[str, list[dict]] = {label: [] for label in labels}
     loads = []
     for run in range(args.runs):
@@ -81,6 +82,7 @@ def main(argv=None) -> None:
             engine, env = CONFIGS[label]
             with environment(env):
                 r = run_build(engine, source, args.work / "index")
+            r["per_cpu"] = r["passages"] / r["cpu"]  # CPU time of the build and its children
             results[label].append(r)
             loads.append(os.getloadavg()[0])
             print(f"[{time.strftime('%H:%M:%S')}] run {run + 1} {label}: {r['rate']:,.0f} passages/s, "
@@ -91,17 +93,24 @@ def main(argv=None) -> None:
     print(f"\nRebuild, {passages:,} passages ({source.name}), {args.runs} runs interleaved, "
           f"{time.strftime('%Y-%m-%d')}, commit {commit}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {min(loads):.1f}–{max(loads):.1f}:\n")
-    print("| build | passages/s | × plain Whoosh (same run) | peak MB |")
-    print("|---|---:|---:|---:|")
+    print("| build | passages/s (wall) | × plain Whoosh | passages per CPU s | × plain Whoosh | peak MB |")
+    print("|---|---:|---:|---:|---:|---:|")
     for label in labels:
-        rates = [r["rate"] for r in results[label]]
-        peaks = [r["peak_mb"] for r in results[label]]
-        ratio = "–"
-        if BASE in results and label != BASE:
-            ratios = [r["rate"] / b["rate"] for r, b in zip(results[label], results[BASE], strict=True)]
-            ratio = f"{statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
-        print(f"| {label} | {statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f}) | {ratio} | "
-              f"{statistics.median(peaks):,.0f} ({min(peaks):,.0f}–{max(peaks):,.0f}) |")
+        rows = results[label]
+        cells = []
+        for key in ("rate", "per_cpu"):
+            values = [r[key] for r in rows]
+            cells.append(_spread(values, "{:,.0f}"))
+            if BASE in results and label != BASE:
+                cells.append(_spread([r[key] / b[key] for r, b in zip(rows, results[BASE], strict=True)], "{:.2f}×"))
+            else:
+                cells.append("–")
+        print(f"| {label} | {' | '.join(cells)} | {_spread([r['peak_mb'] for r in rows], '{:,.0f}')} |")
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    """Median (min–max)."""
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
 if __name__ == "__main__":
