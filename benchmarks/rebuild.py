@@ -14,6 +14,7 @@ within each run, then its median. Passages per CPU second (user + system time of
 children) is the per-core figure that the machine's load disturbs least.
 
     python -m benchmarks.rebuild --size 100k --files 4 --runs 3   # the first 4 files (~31k passages)
+    python -m benchmarks.rebuild --size 100k --articles 15        # the first 15 articles (3,000 passages)
 """
 
 import argparse
@@ -52,8 +53,18 @@ def environment(values: dict[str, str]):
                 os.environ[k] = v
 
 
-def subset(source: Path, files: int, work: Path) -> Path:
-    """The first ``files`` files of a corpus, linked into a folder of their own."""
+def subset(source: Path, files: int, articles: int, work: Path) -> Path:
+    """The first ``files`` files of a corpus, or its first ``articles`` articles, in a folder of their own."""
+    if articles:
+        target = work / f"{source.name}-articles{articles}"
+        target.mkdir(parents=True, exist_ok=True)
+        lines = []
+        for f in sorted(source.glob("*.jsonl")):
+            lines += f.read_text("utf-8").splitlines()[: articles - len(lines)]
+            if len(lines) >= articles:
+                break
+        (target / "part-00001.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+        return target
     if not files:
         return source
     target = work / f"{source.name}-first{files}"
@@ -69,11 +80,12 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", default="100k")
     ap.add_argument("--files", type=int, default=0, help="only the corpus's first N files (0: all)")
+    ap.add_argument("--articles", type=int, default=0, help="only the corpus's first N articles (0: all)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", type=Path, default=CACHE / "rebuild")
     ap.add_argument("--only", default="", help="labels to run, separated by ; (default: all)")
     args = ap.parse_args(argv)
-    source = subset(build_corpus(args.size), args.files, args.work)
+    source = subset(build_corpus(args.size), args.files, args.articles, args.work)
     labels = [label for label in CONFIGS if not args.only or label in args.only.split(";")]
     results: dict[str, list[dict]] = {label: [] for label in labels}
     loads = []

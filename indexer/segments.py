@@ -31,7 +31,7 @@ from whoosh.writing import SegmentWriter
 #: Bytes one posting costs in the arrays (term number, document, weight) besides its encoded value,
 #: and one distinct term besides its bytes (the dict entry and the bytes object): measured so that the
 #: budget is about the resident memory the postings take.
-_POSTING_BYTES = 24
+_POSTING_BYTES = 44
 _TERM_BYTES = 120
 _LENGTHS = np.asarray(_length_byte_cache, dtype=np.int64)
 #: Lengths from this one on are all stored as byte 255 (``whoosh.util.numeric.length_to_byte``).
@@ -39,6 +39,9 @@ _LONGEST = 106374
 _TERMINFO = W3TermInfo._struct
 #: Bytes of postings gathered before they are written out.
 _WRITE_CHUNK = 4 * 2**20
+#: Postings of a field turned into Python lists at a time while it is written (~150 bytes each):
+#: writing a segment then needs little memory beyond what its postings already take.
+_CHUNK_POSTINGS = 256 * 1024
 
 
 def _length_bytes(lengths: np.ndarray) -> np.ndarray:
@@ -193,28 +196,36 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
 
     if f.size is None:
         ends = np.frombuffer(f.ends, dtype=np.uint64).astype(np.int64)
-        starts = np.concatenate(([0], ends[:-1]))[order].tolist()
-        ends = ends[order].tolist()
+        value_starts = np.concatenate(([0], ends[:-1]))[order]
+        value_ends = ends[order]
         raw = bytes(f.values)
-        values = [raw[s:e] for s, e in zip(starts, ends, strict=True)]
-        del raw, starts, ends
+        del ends
     elif f.size > 0:
         fixed = np.frombuffer(bytes(f.values), dtype=np.uint8).reshape(n, f.size)[order]
+    f.values = bytearray()  # copied above: the field's postings are not written twice
+    diffs_all = np.diff(docs, prepend=0)
 
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     fieldid = pack_ushort(fieldwriter._fieldid)
     compression = codec._compression
-    docs_list = docs.tolist()
-    diffs = np.diff(docs, prepend=0).tolist()
-    w32 = weights32.tolist()
+    term_bounds = bounds
     bounds = bounds.tolist()
+    p0 = p1 = 0  # the postings held as Python lists: whole terms, about _CHUNK_POSTINGS of them
     # The field's postings are gathered in memory, then written at once (Whoosh writes each piece).
     base = postfile.tell()
     out = bytearray()
     block = 0
     for t, btext in enumerate(terms):
         s, e = bounds[t], bounds[t + 1]
+        if e > p1:
+            p0 = s
+            p1 = max(e, int(term_bounds[np.searchsorted(term_bounds, s + _CHUNK_POSTINGS, side="right") - 1]))
+            docs_list = docs[p0:p1].tolist()
+            diffs = diffs_all[p0:p1].tolist()
+            w32 = weights32[p0:p1].tolist()
+            if f.size is None:
+                values = [raw[x:y] for x, y in zip(value_starts[p0:p1].tolist(), value_ends[p0:p1].tolist(), strict=True)]
         startoffset = base + len(out)
         out += WHOOSH3_HEADER_MAGIC
         total = 0
@@ -223,7 +234,8 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
         maxlength = 0
         for a in range(s, e, blocklimit):
             b = a + blocklimit if a + blocklimit < e else e
-            wl = w32[a:b]
+            la, lb = a - p0, b - p0
+            wl = w32[la:lb]
             if all_one[block]:
                 mini_weights = None
             elif all_same[block]:
@@ -231,12 +243,12 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
             else:
                 mini_weights = tuple(wl)
             if f.size is None:
-                mini_values = tuple(v for v in values[a:b] if v)
+                mini_values = tuple(v for v in values[la:lb] if v)
             elif f.size == 0:
                 mini_values = None
             else:
                 mini_values = fixed[a:b].tobytes()
-            databytes = dumps(((docs_list[a], *diffs[a + 1 : b]), mini_weights, mini_values), 2)
+            databytes = dumps(((docs_list[la], *diffs[la + 1 : lb]), mini_weights, mini_values), 2)
             if compression:
                 databytes = zlib.compress(databytes, compression)
             high = top[block] if top[block] > 0 else 0
@@ -244,7 +256,7 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
                 lo, lo_byte = min_len[block], min_byte[block]
             else:
                 lo, lo_byte = None, 0
-            infobytes = dumps((b - a, docs_list[b - 1], high, compression, lo_byte, max_byte[block]), 2)
+            infobytes = dumps((b - a, docs_list[lb - 1], high, compression, lo_byte, max_byte[block]), 2)
             size = len(infobytes) + len(databytes)
             out += pack_int(-size if b == e else size)
             out += infobytes
@@ -260,7 +272,7 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
             block += 1
         entry = _TERMINFO.pack(
             False, total, e - s, 0 if minlength is None else length_to_byte(minlength), length_to_byte(maxlength),
-            maxweight, docs_list[s], docs_list[e - 1],
+            maxweight, docs_list[s - p0], docs_list[e - 1 - p0],
         )
         tindex.add(fieldid + btext, entry + pack_long(startoffset) + pack_int(base + len(out) - startoffset))
         if len(out) > _WRITE_CHUNK:

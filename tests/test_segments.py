@@ -6,6 +6,7 @@ import random
 import re
 
 import pytest
+from arsearch.indexer import segments
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.build import _documents, rebuild_index, update_index
 from arsearch.indexer.corpus import read_articles
@@ -69,10 +70,11 @@ def written(generated, tmp_path_factory):
     """The generated documents written by each writer into one segment."""
     _, docs, words = generated
     root = tmp_path_factory.mktemp("written")
-    return {
-        "whoosh": _write(root / "whoosh", docs, words, SegmentWriter),
-        "bulk": _write(root / "bulk", docs, words, BulkSegmentWriter),
-    }
+    written = {"whoosh": _write(root / "whoosh", docs, words, SegmentWriter)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segments, "_CHUNK_POSTINGS", 100)  # fields written in many pieces, as at 100k passages
+        written["bulk"] = _write(root / "bulk", docs, words, BulkSegmentWriter)
+    return written
 
 
 @pytest.fixture(scope="module")
