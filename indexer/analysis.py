@@ -35,7 +35,7 @@ ANALYZER_VERSION = 4
 #: Texts whose words a word analyzer keeps: more than an article's passages (the tagger analyzes
 #: them all before they are indexed), so that each passage is analyzed once.
 RECENT_TEXTS = 1024
-#: Field values whose postings an analyzer keeps (a title is indexed on each of its passages).
+#: Field values whose frequency postings an analyzer keeps (a title is indexed on each of its passages).
 RECENT_VALUES = 8
 
 
@@ -180,7 +180,11 @@ class ArabicAnalyzer(Analyzer):
         yields, computed from the shared word analysis without a Token per word: the indexing hot
         path (see ``indexer.schema.ArabicText``).
         """
-        key = (value, type(fmt), fmt.field_boost)
+        if type(fmt) is not Frequency:
+            # Positions are kept apart: a writer pickles a block's values, and equal values that
+            # are one object pickle shorter than equal copies (the index would change).
+            return self._word_values(value, fmt)
+        key = (value, fmt.field_boost)
         recent = self._recent_values
         found = recent.get(key)
         if found is not None:

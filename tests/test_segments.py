@@ -59,6 +59,8 @@ def _corpus(folder, articles: int, seed: int = 3) -> None:
             "، ".join(rng.sample(sentences, rng.randint(1, 2)) + [" ".join(rng.choices(words, k=rng.randint(2, 12)))])
             for _ in range(rng.randint(2, 4))
         ]
+        if a % 5 == 0:  # a paragraph repeated, as real articles (and the hadith corpus) have them
+            paragraphs.append(paragraphs[0])
         title = " ".join(rng.choices(words, k=rng.randint(3, 7)))
         lines.append(json.dumps({"id": f"g{a}", "title": title, "source": "مولد", "text": "\n\n".join(paragraphs)},
                                 ensure_ascii=False))
