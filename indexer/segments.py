@@ -1,16 +1,17 @@
 """Writing index segments: Whoosh's own writer, or the bulk writer that gives the same bytes faster.
 
 Whoosh's ``SegmentWriter`` sends every posting through a pool of Python tuples (spilled to sorted
-runs on disk, merged back at commit) and then writes each posting with a few method calls. At
-~7 postings per indexed word that is most of a rebuild. ``BulkSegmentWriter`` keeps Whoosh's
+runs on disk, merged back at commit) and then writes each posting with a few method calls. arsearch
+makes several postings per word (its folded form with positions, its stem, the title on every
+passage), so that was most of a rebuild. ``BulkSegmentWriter`` keeps Whoosh's
 writer for everything per document (stored fields, length columns, deletions, merges, the TOC) and
 replaces only the postings: they are kept in flat arrays per field (term number, document, weight,
 encoded value), sorted once with numpy when the segment is written, and written as the same W3
 blocks and term entries Whoosh writes — the same bytes, pinned by ``tests/test_segments.py``.
 
-Memory is bounded by a budget (``settings.WRITER_SEGMENT_MB``): when the postings held pass it, the
-segment is finished and a new one started, so a large rebuild writes several segments instead of
-growing. Segments are written in document order, so document numbers (and ties in ranking) are
+Memory is bounded by a budget (``settings.WRITER_MB``, ``$ARSEARCH_WRITER_MB``): when the postings
+held pass it, the segment is finished and a new one started, so a large rebuild writes several
+segments instead of growing. Segments are written in document order, so document numbers (and ties in ranking) are
 those of one big segment.
 
 ``ARSEARCH_WRITER=whoosh`` selects Whoosh's own writer: the reference the bulk writer is tested
@@ -28,9 +29,10 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
 
-#: Bytes one posting costs in the arrays (term number, document, weight) besides its encoded value,
-#: and one distinct term besides its bytes (the dict entry and the bytes object): measured so that the
-#: budget is about the resident memory the postings take.
+#: Bytes one posting costs besides its encoded value (the arrays: term number, document, weight;
+#: and what a rebuild holds beside them), and one distinct term besides its bytes (its dict entry and
+#: bytes object): set from the resident memory measured while postings are added (44 MB for 704k
+#: postings), so that the budget is about what the writer really holds.
 _POSTING_BYTES = 44
 _TERM_BYTES = 120
 _LENGTHS = np.asarray(_length_byte_cache, dtype=np.int64)
