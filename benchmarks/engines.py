@@ -22,7 +22,7 @@ from pathlib import Path
 from arsearch.indexer.corpus import read_articles
 
 ENGINES = ("arsearch", "whoosh", "fts5")
-#: Same pooling memory as arsearch's writer (indexer.settings.WRITER_LIMIT_MB).
+#: Same pooling memory as arsearch's writer budget (indexer.settings.WRITER_MB).
 WHOOSH_LIMIT_MB = 256
 _FILTER_RE = re.compile(r'\b(?:actor|topic):(?:"[^"]*"|\S+)')
 _PHRASE_RE = re.compile(r'"([^"]*)"')
