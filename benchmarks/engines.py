@@ -25,7 +25,7 @@ from arsearch.indexer.corpus import read_articles
 ENGINES = ("arsearch", "whoosh", "fts5")
 #: Builds the speed benchmark times: arsearch as it runs (both cores) and held to one process.
 BUILDS = ("arsearch-1p", "arsearch", "whoosh", "fts5")
-#: Same pooling memory as arsearch's writer (indexer.settings.WRITER_LIMIT_MB).
+#: Same pooling memory as arsearch's writer budget (indexer.settings.WRITER_MB).
 WHOOSH_LIMIT_MB = 256
 _FILTER_RE = re.compile(r'\b(?:actor|topic):(?:"[^"]*"|\S+)')
 _PHRASE_RE = re.compile(r'"([^"]*)"')

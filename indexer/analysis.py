@@ -14,7 +14,7 @@ Normalization rewrites token text only; offsets always point into the original t
 """
 
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -32,6 +32,11 @@ _HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 #: Bumped whenever a change here would index a word differently: old indexes must be rebuilt.
 ANALYZER_VERSION = 4
+#: Texts whose words a word analyzer keeps: more than an article's passages (the tagger analyzes
+#: them all before they are indexed), so that each passage is analyzed once.
+RECENT_TEXTS = 1024
+#: Field values whose frequency postings an analyzer keeps (a title is indexed on each of its passages).
+RECENT_VALUES = 8
 
 
 @lru_cache(maxsize=1)
@@ -66,9 +71,11 @@ class WordAnalyzer:
         self.stopwords = stopwords
         self.names = names
         self._memo: dict[str, tuple[str, str | None]] = {}
-        # The last text analyzed and its words: indexing a passage reads the same text three
-        # times (tagging, the stem field, the exact field). One tuple, so threads never see half.
-        self._last: tuple[str, tuple[Word, ...]] = ("", ())
+        # The texts analyzed last and their words: indexing reads each passage three times (tagging,
+        # the stem field, the exact field), and the tagger reads a whole article before the fields
+        # are indexed; every passage repeats its article's title. An OrderedDict, whose C methods
+        # a thread never sees half done.
+        self._recent: OrderedDict[str, tuple[Word, ...]] = OrderedDict()
 
     def analyze(self, raw: str) -> tuple[str, str | None]:
         """(exact form, stem or None when the word is a stop word)."""
@@ -99,9 +106,9 @@ class WordAnalyzer:
         A conjunction written apart from its word ("السعادة و الشقاء") is read as written together
         (والشقاء): one word, spanning both, so a phrase matches however the و was typed.
         """
-        last_text, last_words = self._last
-        if text == last_text:
-            return last_words
+        found = self._recent.get(text)
+        if found is not None:
+            return found
         analyze = self.analyze
         out = []
         conjunction = None  # a lone و waiting for its word
@@ -124,7 +131,13 @@ class WordAnalyzer:
         if conjunction is not None:
             out.append(Word(conjunction[2], conjunction[1], *analyze(conjunction[0])))
         words = tuple(out)
-        self._last = (text, words)
+        recent = self._recent
+        recent[text] = words
+        if len(recent) > RECENT_TEXTS:
+            try:
+                recent.popitem(last=False)
+            except KeyError:  # another thread took the last one
+                pass
         return words
 
     def __getstate__(self):
@@ -152,6 +165,13 @@ class ArabicAnalyzer(Analyzer):
             raise ValueError(f"output must be 'exact' or 'stem', not {output!r}")
         self.words = words
         self.output = output
+        self._recent_values: OrderedDict = OrderedDict()  # (value, format) -> postings (shared: don't mutate)
+
+    def __getstate__(self):
+        return {"words": self.words, "output": self.output}
+
+    def __setstate__(self, state):
+        self.__init__(state["words"], state["output"])
 
     def word_values(self, value: str, fmt) -> list[tuple[bytes, int, float, bytes]]:
         """The postings of one field value: (term, frequency, weight, encoded value) per distinct term.
@@ -160,6 +180,25 @@ class ArabicAnalyzer(Analyzer):
         yields, computed from the shared word analysis without a Token per word: the indexing hot
         path (see ``indexer.schema.ArabicText``).
         """
+        if type(fmt) is not Frequency:
+            # Positions are kept apart: a writer pickles a block's values, and equal values that
+            # are one object pickle shorter than equal copies (the index would change).
+            return self._word_values(value, fmt)
+        key = (value, fmt.field_boost)
+        recent = self._recent_values
+        found = recent.get(key)
+        if found is not None:
+            return found
+        found = self._word_values(value, fmt)
+        recent[key] = found
+        if len(recent) > RECENT_VALUES:
+            try:
+                recent.popitem(last=False)
+            except KeyError:  # another thread took the last one
+                pass
+        return found
+
+    def _word_values(self, value: str, fmt) -> list[tuple[bytes, int, float, bytes]]:
         fb = fmt.field_boost
         want_stem = self.output == "stem"
         positions: dict[str, list[int]] = defaultdict(list)

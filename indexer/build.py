@@ -22,6 +22,7 @@ from arsearch.indexer.durable import write_atomically
 from arsearch.indexer.errors import ArsearchError, CorpusError, DiskFullError
 from arsearch.indexer.gazetteer import Gazetteer
 from arsearch.indexer.schema import make_schema
+from arsearch.indexer.segments import open_writer
 from arsearch.indexer.store import (
     GAZETTEER,
     MANIFEST,
@@ -255,12 +256,12 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
     # A large corpus is split into shares, one per core: children index the first ones into
     # segments of their own, this process the last one (see indexer.parallel).
     points = parallel.split_points(source)
-    limitmb = max(32, settings.WRITER_LIMIT_MB // (len(points) + 1))
+    limitmb = max(32, int(settings.WRITER_MB.value()) // (len(points) + 1))
     workers = parallel.start(ix, source, lambda a: _documents(a, tagger), points, limitmb, columns)
     own_first = points[-1] if points else (0, 0)
     segments: list = []
     sketches = reposts.Sketches()
-    writer = ix.writer(limitmb=limitmb)
+    writer = open_writer(ix, limitmb)
     try:
         for article in _articles(source, report, progress, ledger, columns):
             if parallel.position(article, report.read) >= own_first:
@@ -404,7 +405,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
     def write():
         nonlocal writer
         if writer is None:
-            writer = opened.whoosh.writer(limitmb=settings.WRITER_LIMIT_MB)
+            writer = open_writer(opened.whoosh, int(settings.WRITER_MB.value()))
         return writer
 
     try:
@@ -445,7 +446,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
         if changed:
             writer.commit(optimize=False)
             report.regrouped = write_stories(
-                opened.whoosh, opened.generation, sketches, _document_again, settings.WRITER_LIMIT_MB
+                opened.whoosh, opened.generation, sketches, _document_again, int(settings.WRITER_MB.value())
             )
             manifest.source = str(source)
             manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -168,7 +168,6 @@ class Discoverer:
         self.words = words
         # Per distinct word form, computed once (news repeats its vocabulary, as the analyzer's memo
         # relies on): which cue lists hold it, with or without a clitic; common; unknown.
-        self._memo_is: dict[tuple[str, int], bool] = {}
         self._memo_common: dict[str, bool] = {}
         self._memo_unknown: dict[str, bool] = {}
 
@@ -191,12 +190,10 @@ class Discoverer:
             )
         return hit
 
-    def _is(self, exact: str, words: frozenset[str]) -> bool:
-        key = (exact, id(words))
-        hit = self._memo_is.get(key)
-        if hit is None:
-            hit = self._memo_is[key] = exact in words or _bare(exact) in words
-        return hit
+    @staticmethod
+    def _is(exact: str, words: frozenset[str]) -> bool:
+        # Two set lookups cost less than building a memo key (this runs for every word of a passage).
+        return exact in words or (len(exact) > 3 and exact[0] in _CLITICS and exact[1:] in words)
 
     def _cue(self, exact: str) -> bool:
         return self._is(exact, _CUES)

@@ -29,10 +29,21 @@ from arsearch.indexer import positions
 from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
 from arsearch.indexer.errors import ArsearchError
 from arsearch.indexer.reposts import DOC_ENTRY
-from whoosh.writing import SegmentWriter
+from arsearch.indexer.segments import finish_segments, open_writer
 
 #: Processes a full rebuild uses: both cores of a small machine, never more than it has.
 REBUILD_PROCS = min(2, os.cpu_count() or 1)
+#: Sets the processes instead (1: a one-process rebuild, which the per-core benchmark times).
+REBUILD_PROCS_ENV = "ARSEARCH_REBUILD_PROCS"
+
+
+def rebuild_procs() -> int:
+    """$ARSEARCH_REBUILD_PROCS when it is a positive number, else ``REBUILD_PROCS``."""
+    try:
+        given = int(os.environ.get(REBUILD_PROCS_ENV) or 0)
+    except ValueError:
+        given = 0
+    return given if given > 0 else REBUILD_PROCS
 #: Below this much corpus text (a few thousand passages) one process is about as fast: small
 #: corpora, the tests among them, never fork.
 PARALLEL_MIN_BYTES = 2 * 2**20
@@ -54,9 +65,10 @@ def position(article, report: ReadReport) -> Position:
     return (report.files, int(line) if line.isdigit() else 0)
 
 
-def split_points(source: Path, procs: int = REBUILD_PROCS) -> list[Position]:
+def split_points(source: Path, procs: int | None = None) -> list[Position]:
     """Where each share but the first starts, balanced by bytes; [] when one process does it all
     (a small corpus, or one core)."""
+    procs = procs or rebuild_procs()
     files = [p for p in corpus_files(source) if p.suffix.lower() in SUFFIXES]
     sizes = []
     for p in files:
@@ -122,10 +134,10 @@ def _write_share(
     ix, source: Path, documents: Callable, share: tuple[Position, Position], limitmb: int, conn, parent: int,
     columns: dict,
 ) -> None:
-    """In a forked child: index the articles of one share into a new segment, send it back."""
+    """In a forked child: index the articles of one share into new segments, send them back."""
     _die_with_parent(parent)
     try:
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)  # the parent holds the lock
+        writer = open_writer(ix, limitmb, _lk=False)  # the parent holds the lock
         report = ReadReport()
         first, end = share
         passages = 0
@@ -143,14 +155,15 @@ def _write_share(
                     passages += 1
         if passages:
             # As whoosh.multiproc does: finish the segment, leave the shared temp folder to the parent.
-            segment = writer._finalize_segment()
-            positions.write_segment_positions(ix, segment)  # on this core; the parent checks it
+            segments = finish_segments(writer)
+            for segment in segments:
+                positions.write_segment_positions(ix, segment)  # on this core; the parent checks it
         else:
             writer._close_segment()
-            segment = None
-        conn.send((segment, passages, "", sketches))
+            segments = []
+        conn.send((segments, passages, "", sketches))
     except BaseException as e:  # reported to the parent, which raises (an OSError as itself: disk full)
-        conn.send((None, 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}", []))
+        conn.send(([], 0, e if isinstance(e, OSError) else f"{type(e).__name__}: {e}", []))
     finally:
         conn.close()
 
@@ -181,7 +194,7 @@ def finish(workers: list[Worker]) -> tuple[list, int, list]:
     try:
         for w in workers:
             try:
-                segment, n, error, sent = w.conn.recv()
+                written, n, error, sent = w.conn.recv()
             except EOFError:
                 raise ArsearchError(
                     f"an index writer process died (exit code {w.process.exitcode}); run the rebuild again"
@@ -190,8 +203,7 @@ def finish(workers: list[Worker]) -> tuple[list, int, list]:
                 raise error
             if error:
                 raise ArsearchError(f"an index writer process failed: {error}")
-            if segment is not None:
-                segments.append(segment)
+            segments += written
             passages += n
             sketches += sent
     finally:

@@ -36,8 +36,16 @@ def lock_timeout(given: float | None = None) -> float:
         return float(os.environ.get(LOCK_TIMEOUT_ENV) or LOCK_TIMEOUT)
     except ValueError:
         return LOCK_TIMEOUT
-#: Memory Whoosh may use to pool postings before it writes a run to disk.
-WRITER_LIMIT_MB = 256
+#: Which writer builds segments: "bulk" (``indexer.segments``, the default) or "whoosh" (Whoosh's
+#: own, the reference the bulk writer's bytes are tested against).
+WRITER_ENV = "ARSEARCH_WRITER"
+WRITERS = ("bulk", "whoosh")
+
+
+def writer_kind() -> str:
+    """$ARSEARCH_WRITER when it names a writer, else the bulk writer."""
+    given = (os.environ.get(WRITER_ENV) or "").strip().lower()
+    return given if given in WRITERS else WRITERS[0]
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,11 @@ MAX_PASSAGE_WORDS = Limit(2_000, "ARSEARCH_MAX_PASSAGE_WORDS", "words in one pas
 #: A corpus file bigger than this (in MB) is skipped with a warning instead of read into memory.
 MAX_FILE_MB = Limit(64, "ARSEARCH_MAX_FILE_MB", "megabytes in one corpus file")
 
+#: Postings one index writer holds in memory: past it the bulk writer writes the segment and starts
+#: a new one (Whoosh's writer, the reference, spills a sorted run to disk). A rebuild on several
+#: processes divides it between them.
+WRITER_MB = Limit(256, "ARSEARCH_WRITER_MB", "megabytes of postings an index writer holds before it writes a segment")
+
 #: The table the README's limits section lists, in that order.
 LIMITS = {
     "query characters": MAX_QUERY_CHARS,
@@ -98,6 +111,7 @@ LIMITS = {
     "page hits": MAX_PAGE_HITS,
     "passage words": MAX_PASSAGE_WORDS,
     "file size": MAX_FILE_MB,
+    "writer memory": WRITER_MB,
 }
 #: Decoded postings a long-lived searcher (``arsearch serve``) keeps for the hot terms, in MB.
 POSTINGS_CACHE_MB = 64
