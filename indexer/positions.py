@@ -28,10 +28,8 @@ what the segment holds, never the truth:
 
 import contextlib
 import hashlib
-import io
 import mmap
 import os
-import pickle
 import struct
 import zlib
 from collections import OrderedDict
@@ -40,8 +38,7 @@ from pathlib import Path
 
 import numpy as np
 from arsearch.indexer.durable import fsync_dir
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.system import _INT_SIZE, unpack_int
+from arsearch.indexer.w3blocks import term_blocks
 
 #: The field whose positions phrases match (``indexer.schema``: the exact forms, ``phrase=True``).
 PHRASE_FIELD = "exact"
@@ -183,10 +180,8 @@ def gather(starts: np.ndarray, positions: np.ndarray, rows: np.ndarray) -> tuple
 def _field_values(reader, fieldname: str):
     """(term bytes, its postings' values in posting order) for every term of a field in a segment.
 
-    Each term's postings are read in one piece and their W3 blocks parsed in memory (the layout
-    ``search.postings.read_postings`` reads too; ``tests/test_executor.py::test_layout`` guards it):
-    Whoosh's own matcher unpickles block headers straight from the file, one small read per opcode,
-    which through a compound segment file costs ~100× more.
+    Each term's postings are read in one piece and their W3 blocks parsed in memory
+    (``indexer.w3blocks``, as the executor reads them).
     """
     terms = reader._terms
     for (name, btext), info in terms.items_from(fieldname, b""):
@@ -195,23 +190,9 @@ def _field_values(reader, fieldname: str):
         if info.is_inlined():
             yield btext, info.inlined_postings()[2]
             continue
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in its unpack tuple
-            (length,) = length
-        raw = terms._postfile.get(offset, length)
-        if raw[:4] != WHOOSH3_HEADER_MAGIC:
-            raise ValueError(f"postings of {fieldname}:{btext!r} do not start with Whoosh's W3 block tag")
         values: list = []
-        at, last = 4, False
-        while not last:
-            blocklength = unpack_int(raw[at : at + _INT_SIZE])[0]
-            last = blocklength < 0
-            end = at + _INT_SIZE + abs(blocklength)
-            stream = io.BytesIO(raw[at + _INT_SIZE : end])
-            compression = pickle.load(stream)[3]  # (count, maxid, maxweight, compression, minlen, maxlen)
-            data = stream.read()
-            values.extend(pickle.loads(zlib.decompress(data) if compression else data)[2])
-            at = end
+        for _count, block in term_blocks(terms, fieldname, btext, info):
+            values.extend(block[2])
         yield btext, values
 
 

@@ -7,16 +7,13 @@ test ``tests/test_executor.py::test_layout`` fails loudly if a Whoosh upgrade ch
 here. Decoded lists can be kept in a ``PostingsCache`` (bounded, least recently used first out).
 """
 
-import io
-import pickle
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader, _lenfield
+from arsearch.indexer.w3blocks import term_blocks
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermsReader, _lenfield
 from whoosh.reading import SegmentReader, TermNotFound
-from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 #: Whoosh stores each document's field length as one byte; this table turns the byte back into the
@@ -59,27 +56,11 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes) -> Postin
         ids, weights, values = info.inlined_postings()
         kept = tuple(values) if reader.schema[fieldname].format.fixed_value_size() is None else None
         return Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), kept)
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length in its unpack tuple
-        (length,) = length
-    raw = terms._postfile.get(offset, length)
-    if raw[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"postings of {fieldname}:{btext!r} do not start with Whoosh's W3 block tag")
     deltas: list = []
     starts: list[int] = []
     weights: list = []
     values: list = []
-    pos, last = 4, False
-    while not last:
-        blocklength = unpack_int(raw[pos : pos + _INT_SIZE])[0]
-        last = blocklength < 0
-        end = pos + _INT_SIZE + abs(blocklength)
-        stream = io.BytesIO(raw[pos + _INT_SIZE : end])
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
-        data = stream.read()
-        if compression:
-            data = zlib.decompress(data)
-        block_ids, block_weights, block_values = pickle.loads(data)
+    for count, (block_ids, block_weights, block_values) in term_blocks(terms, fieldname, btext, info):
         starts.append(len(deltas))
         deltas.extend(block_ids)
         if block_weights is None:
@@ -92,7 +73,6 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes) -> Postin
             values = None
         elif values is not None:
             values.extend(block_values)
-        pos = end
     ids = np.array(deltas, dtype=np.int64)
     # Each block's ids are delta-encoded from zero: one running sum, restarted at every block.
     restart = np.zeros(len(ids), dtype=np.int64)
