@@ -185,27 +185,25 @@ def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _no_sketch(exact_forms, size=reposts.SHINGLE_WORDS):
-    for _ in exact_forms:
-        pass
-    return None
+def _no_sketch(passages, size=reposts.SHINGLE_WORDS):
+    return [None] * len(passages)
 
 
 def cost(source: Path, runs: int, work: Path) -> list[dict]:
     """Rebuilds with grouping on and off, alternated (``runs`` each)."""
     out = []
-    real_sketch = reposts.sketch
+    real_sketch = reposts.sketch_passages
     for run in range(runs):
         for mode in ("on", "off") if run % 2 == 0 else ("off", "on"):
             index_dir = work / f"index-{mode}"
             shutil.rmtree(index_dir, ignore_errors=True)
-            reposts.sketch = real_sketch if mode == "on" else _no_sketch
+            reposts.sketch_passages = real_sketch if mode == "on" else _no_sketch
             try:
                 started = time.perf_counter()
                 report = build.rebuild_index(source, index_dir)
                 seconds = time.perf_counter() - started
             finally:
-                reposts.sketch = real_sketch
+                reposts.sketch_passages = real_sketch
             gen = current_generation(index_dir)
             out.append({
                 "run": run, "mode": mode, "seconds": seconds, "passages": report.passages,

@@ -73,8 +73,10 @@ _OMITTED_WHEN_EMPTY = ("source", "day")
 
 
 def _documents(article: Article, tagger: Tagger):
-    for passage, tags in zip(article.passages, tagger.tag_article(article), strict=True):
-        signature = reposts.sketch(w.exact for w in tagger.words.words(passage.text))
+    tagged = tagger.tag_article(article)
+    words = tagger.words.words  # the tagger has just analysed these texts: they are remembered
+    signatures = reposts.sketch_passages([[w.exact for w in words(p.text)] for p in article.passages])
+    for passage, tags, signature in zip(article.passages, tagged, signatures, strict=True):
         doc = {
             reposts.DOC_ENTRY: (passage.key, signature),
             "key": passage.key,

@@ -21,7 +21,7 @@ passages of them: within a bucket each member is paired with the next only).
 
 import io
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,7 +61,7 @@ _WORD_HASH_MAX = 1_000_000
 #: "أ ب ج" and "ج ب أ" hash apart).
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0x61C88647], dtype=np.uint64)
 
-#: The MinHash every signature is made with (its permutations drawn once from the fixed seed);
+#: The MinHash whose permutations every signature is made with (drawn once from the fixed seed);
 #: shingles arrive already hashed, so its hash function is the identity.
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme="affine32")
 
@@ -91,12 +91,65 @@ def shingles(exact_forms: Iterable[str], size: int = SHINGLE_WORDS) -> np.ndarra
 def sketch(exact_forms: Iterable[str], size: int = SHINGLE_WORDS) -> np.ndarray | None:
     """The MinHash signature of a passage (uint32), None when it is too short to group.
     (``size``, words per shingle, is only ever changed by the benchmark that chose it.)"""
-    grams = shingles(exact_forms, size)
-    if len(grams) < MIN_SHINGLES:
-        return None
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_TEMPLATE.permutations, scheme="affine32")
-    m.update_batch(grams.tolist())
-    return m.hashvalues.astype(np.uint32)
+    return sketch_passages([list(exact_forms)], size)[0]
+
+
+#: Shingles whose permuted hashes are computed at once (each costs ``NUM_PERM`` × 4 bytes: 16 MB).
+_SKETCH_BATCH = 65536
+#: The 32-bit MurmurHash3 finalizer's constants: datasketch's affine32 scheme mixes each input hash
+#: with it once before its permutations ``a * h + b mod 2**32``.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    h = h ^ (h >> s1)
+    h = h * m1
+    h = h ^ (h >> s2)
+    h = h * m2
+    return h ^ (h >> s3)
+
+
+def sketch_passages(passages: Sequence[Sequence[str]], size: int = SHINGLE_WORDS) -> list[np.ndarray | None]:
+    """``sketch`` of every passage of an article (each a sequence of folded forms), at once.
+
+    The same signatures as datasketch's ``MinHash`` fed each passage's ``shingles`` (pinned by
+    ``tests/test_reposts.py``), without a MinHash per passage: the article's shingles are made,
+    deduplicated per passage, mixed and permuted as one array, and each passage's minima taken with
+    one ``np.minimum.reduceat`` (a MinHash per passage cost more than analysing the passage).
+    """
+    out: list[np.ndarray | None] = [None] * len(passages)
+    if not passages:
+        return out
+    lengths = np.fromiter((len(p) for p in passages), dtype=np.int64, count=len(passages))
+    words = _word_hashes(f for p in passages for f in p)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    per = np.maximum(lengths - size + 1, 0)
+    total = int(per.sum())
+    if not total:
+        return out
+    owner = np.repeat(np.arange(len(passages), dtype=np.uint64), per)
+    first = np.repeat(starts - (np.cumsum(per) - per), per) + np.arange(total, dtype=np.int64)
+    mixed = sum(words[first + i] * _MIX[i] for i in range(size)) & np.uint64(0xFFFFFFFF)
+    keys = np.unique((owner << np.uint64(32)) | mixed)  # by passage, then shingle: each set once
+    owners = (keys >> np.uint64(32)).astype(np.int64)
+    counts = np.bincount(owners, minlength=len(passages))
+    keys = keys[counts[owners] >= MIN_SHINGLES]
+    if not len(keys):
+        return out
+    a, b = _TEMPLATE.permutations
+    grouped = np.flatnonzero(counts >= MIN_SHINGLES)
+    bounds = np.concatenate(([0], np.cumsum(counts[grouped])))
+    lo = 0
+    while lo < len(grouped):  # whole passages per batch, at least one
+        hi = max(lo + 1, int(np.searchsorted(bounds, bounds[lo] + _SKETCH_BATCH, side="right")) - 1)
+        values = (keys[bounds[lo] : bounds[hi]] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        permuted = _fmix32(values)[:, None] * a + b
+        minima = np.minimum.reduceat(permuted, bounds[lo:hi] - bounds[lo], axis=0)
+        for row, p in zip(minima, grouped[lo:hi].tolist(), strict=True):
+            out[p] = row
+        lo = hi
+    return out
 
 
 def article_of(key: str) -> str:

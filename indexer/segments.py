@@ -25,6 +25,7 @@ from pickle import dumps
 import numpy as np
 from arsearch.indexer import settings
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _RECORD_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import _length_byte_cache, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -217,6 +218,7 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
     # The field's postings are gathered in memory, then written at once (Whoosh writes each piece).
     base = postfile.tell()
     out = bytearray()
+    entries: list[tuple[bytes, bytes]] = []  # term entries, added to the term index with each write
     block = 0
     for t, btext in enumerate(terms):
         s, e = bounds[t], bounds[t + 1]
@@ -276,12 +278,46 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
             False, total, e - s, 0 if minlength is None else length_to_byte(minlength), length_to_byte(maxlength),
             maxweight, docs_list[s - p0], docs_list[e - 1 - p0],
         )
-        tindex.add(fieldid + btext, entry + pack_long(startoffset) + pack_int(base + len(out) - startoffset))
+        entries.append((fieldid + btext, entry + pack_long(startoffset) + pack_int(base + len(out) - startoffset)))
         if len(out) > _WRITE_CHUNK:
             postfile.write(out)
             base += len(out)
             out = bytearray()
+            _add_terms(tindex, entries)
+            entries = []
     postfile.write(out)
+    _add_terms(tindex, entries)
+
+
+def _add_terms(tindex, entries: list[tuple[bytes, bytes]]) -> None:
+    """``OrderedHashWriter.add`` of every (key, value), keys in increasing order, with one write:
+    the same records, bucket entries and key positions (Whoosh writes each record in three pieces)."""
+    if not entries:
+        return
+    if entries[0][0] <= tindex.lastkey:
+        raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{entries[0][0]!r}")
+    dbfile = tindex.dbfile
+    hashfn = tindex.hashfn
+    buckets = tindex.buckets
+    pos = dbfile.tell()
+    positions = []
+    records = []
+    for key, value in entries:
+        positions.append(pos)
+        records += (_RECORD_LENGTHS.pack(len(key), len(value)), key, value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        pos += _RECORD_LENGTHS.size + len(key) + len(value)
+    dbfile.write(b"".join(records))
+    index = tindex.index  # a GrowableArray: widened once, to the type appending one by one ends with
+    held = len(index.array)
+    try:
+        index.array.extend(positions)
+    except OverflowError:
+        del index.array[held:]  # extend stops at the first value too big, keeping those before it
+        index._retype(positions[-1])
+        index.array.extend(positions)
+    tindex.lastkey = entries[-1][0]
 
 
 class BulkSegmentWriter(SegmentWriter):

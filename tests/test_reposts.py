@@ -5,9 +5,10 @@ import json
 import re
 import shutil
 
+import numpy as np
 import pytest
 from arsearch.cli.main import cli
-from arsearch.indexer import parallel
+from arsearch.indexer import parallel, reposts
 from arsearch.indexer.build import rebuild_index, update_index
 from arsearch.indexer.corpus import read_articles
 from arsearch.indexer.reposts import SIDE_FILE, Sketches, group_stories, sketch
@@ -15,6 +16,7 @@ from arsearch.indexer.store import current_generation
 from arsearch.search import PassageSearcher
 from arsearch.web import create_app
 from click.testing import CliRunner
+from datasketch import MinHash
 
 from .conftest import SEED_ID, SEEDS
 
@@ -73,6 +75,35 @@ def test_copies_inside_one_article_are_not_a_story(paragraphs, words):
     s = sketch(words(paragraphs[2]))
     assert group_stories({"wire#3": s, "wire#9": s}) == {}
     assert group_stories({"wire#3": s, "other#9": s}) == {"wire#3": "other#9", "other#9": "other#9"}
+
+
+def _datasketch_signature(forms: list[str]):
+    """The reference: datasketch's own MinHash over the passage's shingles, one update per passage."""
+    grams = reposts.shingles(forms)
+    if len(grams) < reposts.MIN_SHINGLES:
+        return None
+    m = MinHash(num_perm=reposts.NUM_PERM, seed=reposts.SEED, hashfunc=int, scheme="affine32")
+    m.update_batch(grams.tolist())
+    return m.hashvalues
+
+
+@pytest.mark.parametrize("batch", [pytest.param(65536, id="one-batch"), pytest.param(40, id="a-batch-per-passage")])
+def test_an_article_sketched_at_once_gives_datasketch_signatures(paragraphs, words, monkeypatch, batch):
+    """Every passage's signature is datasketch's, whatever its neighbours: short ones are None, a
+    repeated shingle counts once, and the batches never split a passage."""
+    monkeypatch.setattr(reposts, "_SKETCH_BATCH", batch)
+    texts = [*paragraphs, "قال المتحدث باسم وزارة الخارجية", "", paragraphs[2] + " " + paragraphs[2]]
+    passages = [words(t) for t in texts]
+    got = reposts.sketch_passages(passages)
+    assert len(got) == len(passages)
+    want = [_datasketch_signature(p) for p in passages]
+    assert [g is None for g in got] == [w is None for w in want]
+    assert sum(w is not None for w in want) >= 10 and want[-3] is None and want[-2] is None
+    for g, w in zip(got, want, strict=True):
+        if w is not None:
+            assert g.dtype == np.uint32
+            np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(sketch(passages[2]), want[2])
 
 
 # --- the index --------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ def written(generated, tmp_path_factory):
     written = {"whoosh": _write(root / "whoosh", docs, words, SegmentWriter)}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(segments, "_CHUNK_POSTINGS", 100)  # fields written in many pieces, as at 100k passages
+        mp.setattr(segments, "_WRITE_CHUNK", 4096)  # postings and term entries written out in many pieces
         written["bulk"] = _write(root / "bulk", docs, words, BulkSegmentWriter)
     return written
 
