@@ -20,6 +20,7 @@ against.
 
 import zlib
 from array import array
+from itertools import accumulate, islice
 from pickle import dumps
 
 import numpy as np
@@ -111,20 +112,21 @@ class _Postings:
         f = self._field(fieldname)
         terms = f.terms
         before = len(terms)
-        f.termids.extend([terms.setdefault(t, len(terms)) for t, _, _, _ in items])
+        tbytes, _, weights, values = zip(*items, strict=True)
+        f.termids.extend([terms.setdefault(t, len(terms)) for t in tbytes])
         f.docs.extend([docnum] * len(items))
-        f.weights.extend([w for _, _, w, _ in items])
-        values = [v or b"" for _, _, _, v in items]
+        f.weights.extend(weights)
+        if None in values:
+            values = [v or b"" for v in values]
         start = len(f.values)
         f.values += b"".join(values)
         if f.size is None:
-            ends = f.ends
-            for v in values:
-                start += len(v)
-                ends.append(start)
-        self.bytes += len(items) * _POSTING_BYTES + len(f.values) - start + (len(terms) - before) * _TERM_BYTES
-        if f.size is None:
-            self.bytes += 8 * len(items)
+            # Values of variable size are counted by their ends (8 bytes each), not their bytes: the
+            # budget was measured so, and it decides where segments are cut.
+            f.ends.extend(islice(accumulate(map(len, values), initial=start), 1, None))
+            self.bytes += len(items) * (_POSTING_BYTES + 8) + (len(terms) - before) * _TERM_BYTES
+        else:
+            self.bytes += len(items) * _POSTING_BYTES + len(f.values) - start + (len(terms) - before) * _TERM_BYTES
 
     def iter_postings(self):
         raise NotImplementedError("the bulk writer writes its postings with write()")
@@ -247,7 +249,7 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
             else:
                 mini_weights = tuple(wl)
             if f.size is None:
-                mini_values = tuple(v for v in values[la:lb] if v)
+                mini_values = tuple(filter(None, values[la:lb]))
             elif f.size == 0:
                 mini_values = None
             else:
