@@ -110,11 +110,12 @@ class WordAnalyzer:
         if found is not None:
             return found
         analyze = self.analyze
+        known = self._memo.get  # the forms of a word seen before, without a call to analyze
         out = []
         conjunction = None  # a lone و waiting for its word
         for match in WORD_RE.finditer(text):
             raw = match.group(0)
-            start = match.start()
+            start, end = match.span()
             if conjunction is not None:
                 if _ARABIC_LETTER.match(raw) and text[conjunction[1] : start].isspace():
                     raw = conjunction[0] + raw
@@ -123,11 +124,11 @@ class WordAnalyzer:
                     out.append(Word(conjunction[2], conjunction[1], *analyze(conjunction[0])))
                 conjunction = None
             if raw[0] == _CONJUNCTION and len(raw) <= 3 and fold_marks(raw) == _CONJUNCTION:
-                conjunction = (raw, match.end(), start)
+                conjunction = (raw, end, start)
                 continue
-            exact, stemmed = analyze(raw)
+            exact, stemmed = known(raw) or analyze(raw)
             if exact:
-                out.append(Word(start, match.end(), exact, stemmed))
+                out.append(Word(start, end, exact, stemmed))
         if conjunction is not None:
             out.append(Word(conjunction[2], conjunction[1], *analyze(conjunction[0])))
         words = tuple(out)
