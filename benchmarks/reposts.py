@@ -225,11 +225,14 @@ def scale(source: Path, runs: int) -> list[dict]:
         analysed = {k: [w.exact for w in words.words(t)] for k, t in passages.items()}
         analyse = time.perf_counter() - started
         started = time.perf_counter()
+        articles: dict[str, list[str]] = {}  # sketched an article at a time, as the indexer does
+        for k in analysed:
+            articles.setdefault(reposts.article_of(k), []).append(k)
         signatures = {}
-        for k, forms in analysed.items():
-            signature = reposts.sketch(forms)
-            if signature is not None:
-                signatures[k] = signature
+        for keys in articles.values():
+            for k, signature in zip(keys, reposts.sketch_passages([analysed[k] for k in keys]), strict=True):
+                if signature is not None:
+                    signatures[k] = signature
         sketching = time.perf_counter() - started
         started = time.perf_counter()
         stories = reposts.group_stories(signatures)

@@ -9,10 +9,12 @@ document numbers, deleted documents included): one int32 array of positions, one
 per-posting offsets into it, and a term table keyed by a 64-bit hash of the term's bytes. The
 executor maps the file and gathers the positions of a phrase's candidate documents in one go.
 
-The file is derived from the committed segment, never from the writer, so any writer (Whoosh's, a
-bulk segment writer) gets one: ``index_positions(gen)`` is the one hook, called after every commit
-(rebuild, update) and by the parallel rebuild's children for their own segments. It is a cache of
-what the segment holds, never the truth:
+The file holds what the segment's postings hold, so any writer's segment gets one:
+``index_positions(gen)`` is the one hook, called after every commit (rebuild, update) and by the
+parallel rebuild's children for their own segments, and writes the file of any segment that lacks a
+sound one from the committed segment. The bulk segment writer (``indexer.segments``) writes it
+already, from the same values as it writes them (``PositionsWriter``: the same bytes, without
+reading the postings back). It is a cache of what the segment holds, never the truth:
 
 * written atomically (temp file, fsync, rename, fsync of the folder) once its segment is on disk;
   its name matches Whoosh's segment-file pattern, so Whoosh removes it with its segment (a merge, a
@@ -196,70 +198,97 @@ def _field_values(reader, fieldname: str):
         yield btext, values
 
 
-def _write_body(f, reader) -> tuple[int, int, int] | None:
-    """Stream one segment's positions, offsets and term table into ``f`` (after the header);
-    returns the counts, or None when two terms' keys collide."""
-    fmt = reader.schema[PHRASE_FIELD].format
-    keys: list[int] = []
-    firsts = [0]
-    counts_parts: list[np.ndarray] = []
-    pending: list = []
-    npos = 0
+class _Body:
+    """Streams one segment's positions, offsets and term table into ``f`` (after the header), fed
+    term by term in the segment's term order."""
 
-    def flush():
-        nonlocal npos, pending
-        if pending:
-            counts, positions = decode_values(pending, fmt)
-            f.write(positions.astype("<i4").tobytes())
-            npos += len(positions)
-            counts_parts.append(counts)
-            pending = []
+    def __init__(self, f, fmt):
+        self.f = f
+        self.fmt = fmt
+        self.keys: list[int] = []
+        self.firsts = [0]
+        self.counts_parts: list[np.ndarray] = []
+        self.pending: list = []
+        self.npos = 0
 
-    for btext, values in _field_values(reader, PHRASE_FIELD):
-        keys.append(term_key(btext))
-        pending.extend(values)
-        firsts.append(firsts[-1] + len(values))
-        if len(pending) >= DECODE_BATCH:
-            flush()
-    flush()
-    if npos >= 2**32:
-        raise ValueError("a segment with more than 2**32 positions")
-    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
-    f.write(np.concatenate(([0], np.cumsum(counts))).astype("<u4").tobytes())
-    f.write(b"\x00" * (-(_HEAD.size + 4 * npos + 4 * (len(counts) + 1)) % 8))  # keys start 8-aligned
-    hashes = np.array(keys, dtype=np.uint64)
-    order = np.argsort(hashes, kind="stable")
-    hashes = hashes[order]
-    if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():
-        return None
-    first = np.array(firsts, dtype=np.int64)
-    f.write(hashes.astype("<u8").tobytes())
-    f.write(first[:-1][order].astype("<u8").tobytes())  # each term's first posting and its end,
-    f.write(first[1:][order].astype("<u8").tobytes())  # in key order
-    return len(hashes), len(counts), npos
+    def add(self, btext: bytes, values) -> None:
+        """A term's postings' values, in posting order."""
+        self.keys.append(term_key(btext))
+        self.pending.extend(values)
+        self.firsts.append(self.firsts[-1] + len(values))
+        if len(self.pending) >= DECODE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            counts, positions = decode_values(self.pending, self.fmt)
+            self.f.write(positions.astype("<i4").tobytes())
+            self.npos += len(positions)
+            self.counts_parts.append(counts)
+            self.pending = []
+
+    def finish(self) -> tuple[int, int, int] | None:
+        """The rest of the body; the counts, or None when two terms' keys collide."""
+        self._flush()
+        f, npos = self.f, self.npos
+        if npos >= 2**32:
+            raise ValueError("a segment with more than 2**32 positions")
+        parts = self.counts_parts
+        counts = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        f.write(np.concatenate(([0], np.cumsum(counts))).astype("<u4").tobytes())
+        f.write(b"\x00" * (-(_HEAD.size + 4 * npos + 4 * (len(counts) + 1)) % 8))  # keys start 8-aligned
+        hashes = np.array(self.keys, dtype=np.uint64)
+        order = np.argsort(hashes, kind="stable")
+        hashes = hashes[order]
+        if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():
+            return None
+        first = np.array(self.firsts, dtype=np.int64)
+        f.write(hashes.astype("<u8").tobytes())
+        f.write(first[:-1][order].astype("<u8").tobytes())  # each term's first posting and its end,
+        f.write(first[1:][order].astype("<u8").tobytes())  # in key order
+        return len(hashes), len(counts), npos
 
 
 #: Postings whose values are decoded together while a side file is written (bounds its memory).
 DECODE_BATCH = 200_000
 
 
-def write_positions(folder: Path, reader, segment_id: str) -> bool:
-    """Write one segment's side file atomically and durably; False when it has none to write."""
-    schema = reader.schema
-    if PHRASE_FIELD not in schema or not schema[PHRASE_FIELD].format.supports("positions"):
-        return False
-    path = Path(folder) / file_name(segment_id)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # indexer.store removes leftovers of this shape
-    try:
-        with open(tmp, "w+b") as f:
-            f.write(b"\x00" * _HEAD.size)
-            counts = _write_body(f, reader)
+def has_positions(schema) -> bool:
+    """Whether an index of this schema has side files (its phrase field keeps positions)."""
+    return PHRASE_FIELD in schema and schema[PHRASE_FIELD].format.supports("positions")
+
+
+class PositionsWriter:
+    """One segment's side file, written as its terms come: by ``write_positions`` from a committed
+    segment, or by a segment writer while it writes the segment's postings (``indexer.segments``:
+    the same values in the same order, without reading them back). Nothing is in place until
+    ``close``, which renames it atomically and durably."""
+
+    def __init__(self, folder: Path, segment_id: str, fmt):
+        self.segment_id = segment_id
+        self.path = Path(folder) / file_name(segment_id)
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")  # indexer.store removes leftovers of this shape
+        self.f = open(self.tmp, "w+b")
+        try:
+            self.f.write(b"\x00" * _HEAD.size)
+        except BaseException:
+            self.abort()
+            raise
+        self.body = _Body(self.f, fmt)
+
+    def add(self, btext: bytes, values) -> None:
+        self.body.add(btext, values)
+
+    def close(self, doccount: int) -> bool:
+        """Put the file in place; False when the segment can have none (two terms' keys collide)."""
+        try:
+            f = self.f
+            counts = self.body.finish()
             if counts is None:
-                f.close()
-                tmp.unlink()
+                self.abort()
                 return False
             f.seek(0)
-            f.write(_header(segment_id, reader.doc_count_all(), *counts))
+            f.write(_header(self.segment_id, doccount, *counts))
             f.flush()
             # Page checksums over everything written, appended last.
             f.seek(0)
@@ -270,13 +299,35 @@ def write_positions(folder: Path, reader, segment_id: str) -> bool:
             f.write(np.array(crcs, dtype="<u4").tobytes())
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+            f.close()
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+        fsync_dir(self.path.parent)
+        return True
+
+    def abort(self) -> None:
+        """Leave nothing behind (the temp file closed and removed)."""
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            self.f.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
+
+def write_positions(folder: Path, reader, segment_id: str) -> bool:
+    """Write one segment's side file atomically and durably; False when it has none to write."""
+    schema = reader.schema
+    if not has_positions(schema):
+        return False
+    writer = PositionsWriter(folder, segment_id, schema[PHRASE_FIELD].format)
+    try:
+        for btext, values in _field_values(reader, PHRASE_FIELD):
+            writer.add(btext, values)
+    except BaseException:
+        writer.abort()
         raise
-    fsync_dir(path.parent)
-    return True
+    return writer.close(reader.doc_count_all())
 
 
 def _header(segment_id: str, doccount: int, nterms: int, npost: int, npos: int) -> bytes:
@@ -308,12 +359,16 @@ def _layout(nterms: int, npost: int, npos: int) -> tuple[int, ...]:
 
 def write_segment_positions(ix, segment) -> bool:
     """Write the side file of one finished segment of ``ix`` (a parallel rebuild's child does this
-    for its own segment before handing it over, so that the work is spread over the cores)."""
+    for its own segment before handing it over, so that the work is spread over the cores), unless
+    the segment's writer already did (the bulk writer writes it with the postings)."""
     from whoosh.reading import SegmentReader
 
+    folder, sid = Path(ix.storage.folder), segment.segment_id()
+    if _sound(folder / file_name(sid), sid, segment.doc_count_all(), full_check=False):
+        return True
     reader = SegmentReader(ix.storage, ix.schema, segment)
     try:
-        return write_positions(Path(ix.storage.folder), reader, segment.segment_id())
+        return write_positions(folder, reader, sid)
     finally:
         reader.close()
 

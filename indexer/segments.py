@@ -24,7 +24,7 @@ from itertools import accumulate, islice
 from pickle import dumps
 
 import numpy as np
-from arsearch.indexer import settings
+from arsearch.indexer import positions, settings
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _RECORD_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -135,15 +135,17 @@ class _Postings:
         self.fields.clear()
         self.bytes = 0
 
-    def write(self, schema, fieldwriter, lengths, codec: W3Codec) -> None:
+    def write(self, schema, fieldwriter, lengths, codec: W3Codec, side=None) -> None:
         """Write every field's postings as Whoosh's ``FieldWriter.add_postings`` would: fields in
-        name order, terms in byte order, documents in order, W3 blocks of ``codec``'s size."""
+        name order, terms in byte order, documents in order, W3 blocks of ``codec``'s size; the
+        phrase field's values go to ``side`` too (a ``positions.PositionsWriter``), term by term."""
         for fieldname in sorted(self.fields):
             if fieldname not in schema:
                 continue
             fieldobj = schema[fieldname]
             fieldwriter.start_field(fieldname, fieldobj)
-            _write_field(self.fields[fieldname], fieldname, fieldwriter, lengths, codec)
+            into = side if fieldname == positions.PHRASE_FIELD else None
+            _write_field(self.fields[fieldname], fieldname, fieldwriter, lengths, codec, into)
             fieldwriter.finish_field()
 
 
@@ -159,9 +161,10 @@ def _field_lengths(lengths, fieldname: str, ndocs: int) -> np.ndarray:
     return np.where(lbytes > 0, _LENGTHS[lbytes], 0)
 
 
-def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec: W3Codec) -> None:
+def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec: W3Codec, side=None) -> None:
     """One field's postings as W3 blocks and term entries: the statistics of every block are computed
-    at once with numpy; what is left per block is its two pickles, as in Whoosh."""
+    at once with numpy; what is left per block is its two pickles, as in Whoosh. ``side`` gets each
+    term's values as its blocks hold them (the positions side file of the segment)."""
     n = len(f.termids)
     if not n:
         return
@@ -281,6 +284,8 @@ def _write_field(f: _FieldPostings, fieldname: str, fieldwriter, lengths, codec:
             maxweight, docs_list[s - p0], docs_list[e - 1 - p0],
         )
         entries.append((fieldid + btext, entry + pack_long(startoffset) + pack_int(base + len(out) - startoffset)))
+        if side is not None:  # a phrase field's values have no fixed size (``positions.has_positions``)
+            side.add(btext, list(filter(None, values[s - p0 : e - p0])))
         if len(out) > _WRITE_CHUNK:
             postfile.write(out)
             base += len(out)
@@ -337,6 +342,7 @@ class BulkSegmentWriter(SegmentWriter):
         self.pool = _Postings(self.schema)
         self.budget = budget_mb * 2**20
         self.finished: list = []  # segments written when the budget was reached, in document order
+        self._side = None  # the positions side file of the segment being written
 
     def add_document(self, **fields):
         """Whoosh's ``add_document``, with each field's postings handed over in one call."""
@@ -382,8 +388,12 @@ class BulkSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
+        folder = getattr(self.storage, "folder", None)
+        if folder and positions.has_positions(self.schema):
+            fmt = self.schema[positions.PHRASE_FIELD].format
+            self._side = positions.PositionsWriter(folder, self.newsegment.segment_id(), fmt)
         try:
-            self.pool.write(self.schema, self.fieldwriter, pdr, self.codec)
+            self.pool.write(self.schema, self.fieldwriter, pdr, self.codec, self._side)
         finally:
             self.fieldwriter.close()
             if pdr:
@@ -391,8 +401,22 @@ class BulkSegmentWriter(SegmentWriter):
 
     def finish_segment(self):
         """Write the segment being built and return it: the one place a segment of this writer is
-        completed (anything written per finished segment belongs here)."""
-        return self._finalize_segment()
+        completed (anything written per finished segment belongs here). Its positions side file
+        is written with its postings, and put in place once the segment is."""
+        try:
+            segment = self._finalize_segment()
+        except BaseException:
+            self._drop_side()
+            raise
+        side, self._side = self._side, None
+        if side is not None:
+            side.close(segment.doc_count_all())
+        return segment
+
+    def _drop_side(self) -> None:
+        if self._side is not None:
+            self._side.abort()
+            self._side = None
 
     def _next_segment(self) -> None:
         self.finished.append(self.finish_segment())

@@ -132,6 +132,28 @@ def test_side_file_holds_whoosh_positions(built):
     assert checked > 500
 
 
+def test_the_bulk_writer_writes_side_files_as_read_back_from_its_segments(tmp_path, monkeypatch):
+    """A segment of the bulk writer comes with its side file, written from the postings as they are
+    written; deriving it from the committed segment (what a segment of Whoosh's writer gets) gives
+    the same bytes."""
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, random.Random(5), files=1, articles=12, tag="w")
+    read_back = []
+    real = pos.write_positions
+    monkeypatch.setattr(pos, "write_positions", lambda *a: read_back.append(a[2]) or real(*a))
+    rebuild_index(corpus, tmp_path / "index")
+    segments = _segments(tmp_path / "index")
+    gen = current_generation(tmp_path / "index")
+    # Only the reposts' rewrite (indexer.stories: Whoosh's writer), if any, was read back.
+    assert len(read_back) == len(segments) - 1
+    monkeypatch.setattr(pos, "write_positions", real)
+    with PassageSearcher(tmp_path / "index") as s:
+        for seg in s.executor.segments:
+            sid = seg.reader.segment().segment_id()
+            assert pos.write_positions(tmp_path, seg.reader, sid)
+            assert (tmp_path / pos.file_name(sid)).read_bytes() == (gen / pos.file_name(sid)).read_bytes()
+
+
 def test_bulk_decoding_matches_whoosh():
     """Small and long lists, gaps of one, two and four bytes, lists past pickle's batch of 1,000."""
     fmt = Positions()
@@ -213,9 +235,9 @@ def test_a_parallel_rebuild_writes_side_files_in_its_children(built, tmp_path, m
     corpus, _ = built
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
     assert parallel.split_points(corpus)
-    written_here = []
-    real = pos.write_positions
-    monkeypatch.setattr(pos, "write_positions", lambda *a: written_here.append(a[2]) or real(*a))
+    written_here = []  # side files put in place by this process (a forked child's go to its own copy)
+    real = pos.PositionsWriter.close
+    monkeypatch.setattr(pos.PositionsWriter, "close", lambda self, n: written_here.append(self.segment_id) or real(self, n))
     rebuild_index(corpus, tmp_path / "index")
     segments = _segments(tmp_path / "index")
     # The child's segment, the parent's, and one more when the reposts' rewrite (indexer.stories)
