@@ -191,7 +191,7 @@ class QueryExecutor:
         chosen = np.zeros(self.doccount, dtype=bool)
         chosen[ids] = True
         counts = np.bincount(term_of[chosen[docs]], minlength=len(terms))
-        return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+        return named_counts(terms, counts)
 
     def facet_arrays(self, fieldname: str):
         """(terms, documents, term of each) of a keyword field, read on first use by a one-shot
@@ -439,6 +439,12 @@ class Column:
         """The term of each document (global numbers), "" for none."""
         terms = ("", *self.terms)  # rank -1 → ""
         return [terms[r + 1] for r in self.ranks[ids].tolist()]
+
+
+def named_counts(terms, counts: np.ndarray) -> dict[str, int]:
+    """The non-zero ``counts`` (one per term) by term, in term order."""
+    nonzero = np.flatnonzero(counts)
+    return dict(zip([terms[i] for i in nonzero.tolist()], counts[nonzero].tolist(), strict=True))
 
 
 def _union(parts: list[Matches]) -> np.ndarray:

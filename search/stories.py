@@ -62,6 +62,7 @@ def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> l
 def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.ndarray) -> dict[str, int]:
     """How many stories among the documents ``ids`` carry each term of a keyword field."""
     import numpy as np
+    from arsearch.search.executor import named_counts
 
     terms, docs, term_of = executor.facet_arrays(fieldname)
     if not len(ids):
@@ -69,10 +70,16 @@ def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.nda
     chosen = np.zeros(executor.doccount, dtype=bool)
     chosen[ids] = True
     sel = chosen[docs]
-    width = np.int64(len(groups) + executor.doccount + 1)
-    pairs = np.unique(term_of[sel] * width + groups[docs[sel]])
-    counts = np.bincount(pairs // width, minlength=len(terms))
-    return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+    carried, story = term_of[sel], groups[docs[sel]]
+    # A passage without copies is a story of its own and holds a term once: counted as it is. Only
+    # the (few) passages with copies need their (term, story) pairs made distinct.
+    shared = story >= executor.doccount
+    counts = np.bincount(carried[~shared], minlength=len(terms))
+    if shared.any():
+        width = np.int64(len(groups) + executor.doccount + 1)
+        pairs = np.unique(carried[shared] * width + story[shared])
+        counts += np.bincount(pairs // width, minlength=len(terms))
+    return named_counts(terms, counts)
 
 
 def first_per_story(ranked: Iterable[tuple[int, float]], story: Callable[[int], object]) -> list[tuple[int, float]]:
