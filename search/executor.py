@@ -184,14 +184,14 @@ class QueryExecutor:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
     def facet_counts(self, fieldname: str, ids: np.ndarray) -> dict[str, int]:
-        """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field."""
+        """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field,
+        in facet order (``ranked_counts``)."""
         terms, docs, term_of = self.facet_arrays(fieldname)
         if not len(ids):
             return {}
         chosen = np.zeros(self.doccount, dtype=bool)
         chosen[ids] = True
-        counts = np.bincount(term_of[chosen[docs]], minlength=len(terms))
-        return named_counts(terms, counts)
+        return ranked_counts(terms, np.bincount(term_of[chosen[docs]], minlength=len(terms)))
 
     def facet_arrays(self, fieldname: str):
         """(terms, documents, term of each) of a keyword field, read on first use by a one-shot
@@ -201,21 +201,20 @@ class QueryExecutor:
         return self.facets[fieldname]
 
     def _facet_arrays(self, fieldname: str):
-        terms: list[str] = []
-        number: dict[bytes, int] = {}
-        docs, term_of = [], []
+        """Terms sorted (as ``str`` sorts them: UTF-8 bytes sort in code point order), so that a term's
+        number is its rank, which ``ranked_counts`` orders ties by."""
+        postings = []
         for seg in self.segments:
             for btext in seg.reader.lexicon(fieldname):
                 p = read_postings(seg.reader, fieldname, btext)
-                live = p.ids[seg.live[p.ids]]
-                if btext not in number:
-                    number[btext] = len(terms)
-                    terms.append(btext.decode("utf-8"))
-                docs.append(live + seg.offset)
-                term_of.append(np.full(len(live), number[btext], dtype=np.int64))
-        if not docs:
-            return terms, _EMPTY_IDS, _EMPTY_IDS
-        return terms, np.concatenate(docs), np.concatenate(term_of)
+                postings.append((btext, p.ids[seg.live[p.ids]] + seg.offset))
+        if not postings:
+            return [], _EMPTY_IDS, _EMPTY_IDS
+        names = sorted({btext for btext, _ in postings})
+        number = {btext: n for n, btext in enumerate(names)}
+        docs = np.concatenate([ids for _, ids in postings])
+        term_of = np.concatenate([np.full(len(ids), number[btext], dtype=np.int64) for btext, ids in postings])
+        return [t.decode("utf-8") for t in names], docs, term_of
 
     # --- one-term-per-document fields: date filters, source filters, the date sort -----------------
     def column(self, fieldname: str) -> "Column":
@@ -441,10 +440,13 @@ class Column:
         return [terms[r + 1] for r in self.ranks[ids].tolist()]
 
 
-def named_counts(terms, counts: np.ndarray) -> dict[str, int]:
-    """The non-zero ``counts`` (one per term) by term, in term order."""
+def ranked_counts(terms: list[str], counts: np.ndarray) -> dict[str, int]:
+    """The non-zero ``counts`` (one per term, terms sorted) by term, in facet order: the largest
+    first, ties by term. Ordered here in numpy: a common word's facets hold tens of thousands of
+    discovered actors at 100k, which Python's sort took a large part of the search to order."""
     nonzero = np.flatnonzero(counts)
-    return dict(zip([terms[i] for i in nonzero.tolist()], counts[nonzero].tolist(), strict=True))
+    order = nonzero[np.argsort(-counts[nonzero], kind="stable")]
+    return dict(zip([terms[i] for i in order.tolist()], counts[order].tolist(), strict=True))
 
 
 def _union(parts: list[Matches]) -> np.ndarray:

@@ -7,6 +7,7 @@ ever refreshed in place: after a commit, open a new one (Whoosh forks keep stale
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import filterfalse
 from pathlib import Path
 
 from arsearch.indexer import settings
@@ -370,8 +371,10 @@ class PassageSearcher:
                         counter[term] = n
             if fieldname == "source":
                 counter = _same_sources(counter, self.source_labels())
-            counts[fieldname] = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-        discovered = tuple(a for a in counts["actors"] if a not in self.gazetteer.actors)
+            if stored is not None or self.executor is None or fieldname == "source":  # else in order
+                counter = dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+            counts[fieldname] = counter
+        discovered = tuple(filterfalse(self.gazetteer.actors.__contains__, counts["actors"]))
         return Facets(counts["actors"], counts["topics"], discovered, counts["source"])
 
     def _match(self, compiled, flt, limit, offset, deadline: Deadline, days, sources, sort, dedupe):

@@ -60,9 +60,10 @@ def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> l
 
 
 def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.ndarray) -> dict[str, int]:
-    """How many stories among the documents ``ids`` carry each term of a keyword field."""
+    """How many stories among the documents ``ids`` carry each term of a keyword field, in facet
+    order (``search.executor.ranked_counts``)."""
     import numpy as np
-    from arsearch.search.executor import named_counts
+    from arsearch.search.executor import ranked_counts
 
     terms, docs, term_of = executor.facet_arrays(fieldname)
     if not len(ids):
@@ -79,7 +80,7 @@ def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.nda
         width = np.int64(len(groups) + executor.doccount + 1)
         pairs = np.unique(carried[shared] * width + story[shared])
         counts += np.bincount(pairs // width, minlength=len(terms))
-    return named_counts(terms, counts)
+    return ranked_counts(terms, counts)
 
 
 def first_per_story(ranked: Iterable[tuple[int, float]], story: Callable[[int], object]) -> list[tuple[int, float]]:
