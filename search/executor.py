@@ -194,7 +194,7 @@ class QueryExecutor:
         return ranked_counts(terms, np.bincount(term_of[chosen[docs]], minlength=len(terms)))
 
     def facet_arrays(self, fieldname: str):
-        """(terms, documents, term of each) of a keyword field, read on first use by a one-shot
+        """(terms as an object array, documents, term of each) of a keyword field, read on first use by a one-shot
         searcher (its first large match set, search.facets) and at open by a long-lived one."""
         if fieldname not in self.facets:
             self.facets[fieldname] = self._facet_arrays(fieldname)
@@ -209,12 +209,12 @@ class QueryExecutor:
                 p = read_postings(seg.reader, fieldname, btext)
                 postings.append((btext, p.ids[seg.live[p.ids]] + seg.offset))
         if not postings:
-            return [], _EMPTY_IDS, _EMPTY_IDS
+            return np.array([], dtype=object), _EMPTY_IDS, _EMPTY_IDS
         names = sorted({btext for btext, _ in postings})
         number = {btext: n for n, btext in enumerate(names)}
         docs = np.concatenate([ids for _, ids in postings])
         term_of = np.concatenate([np.full(len(ids), number[btext], dtype=np.int64) for btext, ids in postings])
-        return [t.decode("utf-8") for t in names], docs, term_of
+        return np.array([t.decode("utf-8") for t in names], dtype=object), docs, term_of
 
     # --- one-term-per-document fields: date filters, source filters, the date sort -----------------
     def column(self, fieldname: str) -> "Column":
@@ -440,13 +440,14 @@ class Column:
         return [terms[r + 1] for r in self.ranks[ids].tolist()]
 
 
-def ranked_counts(terms: list[str], counts: np.ndarray) -> dict[str, int]:
-    """The non-zero ``counts`` (one per term, terms sorted) by term, in facet order: the largest
-    first, ties by term. Ordered here in numpy: a common word's facets hold tens of thousands of
-    discovered actors at 100k, which Python's sort took a large part of the search to order."""
+def ranked_counts(terms: np.ndarray, counts: np.ndarray) -> dict[str, int]:
+    """The non-zero ``counts`` (one per term; ``terms`` sorted, an object array) by term, in facet
+    order: the largest first, ties by term. Ordered here in numpy: a common word's facets hold tens
+    of thousands of discovered actors at 100k, which Python's sort took a large part of a search to
+    order."""
     nonzero = np.flatnonzero(counts)
     order = nonzero[np.argsort(-counts[nonzero], kind="stable")]
-    return dict(zip([terms[i] for i in order.tolist()], counts[order].tolist(), strict=True))
+    return dict(zip(terms[order].tolist(), counts[order].tolist(), strict=True))
 
 
 def _union(parts: list[Matches]) -> np.ndarray:

@@ -379,7 +379,7 @@ class PassageSearcher:
 
     def _match(self, compiled, flt, limit, offset, deadline: Deadline, days, sources, sort, dedupe):
         """The page of (document, score) pairs, the match set and its number of stories, on the executor."""
-        from arsearch.search.stories import collapse, first_per_story
+        from arsearch.search.stories import collapse, count_stories, first_per_story
 
         ex = self.executor
         if compiled.query is None:
@@ -391,14 +391,14 @@ class PassageSearcher:
             found = ex.run(scored, allow=flt, scored=bool(limit), check=deadline.check)
         found = ex.restrict(found, days, sources)
         groups = self.groups
-        stories = len(set(groups[found.ids].tolist()))
+        stories = count_stories(found.ids, groups, ex.doccount)
         if sort != "relevance":
             if dedupe:  # every match in date order, then each story's first
                 ranked = first_per_story(ex.top_by_date(found, len(found.ids), sort == "-date"), self.story_key())
                 return ranked[offset : offset + limit], found.ids, stories
             return ex.top_by_date(found, offset + limit, sort == "-date")[offset:], found.ids, stories
         if dedupe:
-            best = collapse(found.ids, found.scores, groups)
+            best = collapse(found.ids, found.scores, groups, offset + limit)
             page = [(int(found.ids[i]), float(found.scores[i])) for i in best[offset : offset + limit]]
             return page, found.ids, stories
         if compiled.query is None:

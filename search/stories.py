@@ -39,16 +39,47 @@ def story_groups(executor) -> np.ndarray:
     return groups
 
 
-def collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray, wanted: int | None = None) -> np.ndarray:
     """Indices into ``ids`` of each story's best match (highest score, then lowest document
-    number), best story first."""
+    number), best story first; only the first ``wanted`` of them when given (a page's worth).
+
+    For a page, only the best-scoring matches are ordered: everything scoring at least the k-th
+    best score is a prefix of the whole order (ties included), so the first stories found there
+    are the first stories overall once there are ``wanted`` of them; k grows until there are (or
+    the prefix is every match). A common word's tens of thousands of matches are then not sorted.
+    """
     import numpy as np
 
-    if not len(ids):
+    if not len(ids) or (wanted is not None and wanted <= 0):
         return np.zeros(0, dtype=np.int64)
+    if wanted is None or wanted >= len(ids):
+        return _collapse(ids, scores, groups)
+    k = wanted
+    while True:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        prefix = np.flatnonzero(scores >= kth)
+        best = prefix[_collapse(ids[prefix], scores[prefix], groups)]
+        if len(best) >= wanted or len(prefix) == len(ids):
+            return best[:wanted]
+        k = min(len(ids), 4 * k)
+
+
+def _collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     order = np.lexsort((ids, -scores))
     _, first = np.unique(groups[ids[order]], return_index=True)
     return order[np.sort(first)]
+
+
+def count_stories(ids: np.ndarray, groups: np.ndarray, doccount: int) -> int:
+    """How many stories the documents ``ids`` belong to: a passage without copies is one of its own,
+    so only the (few) passages with copies are sorted to count theirs."""
+    import numpy as np
+
+    story = groups[ids]
+    shared = np.sort(story[story >= doccount])
+    return len(ids) - len(shared) + (int(np.count_nonzero(shared[1:] != shared[:-1])) + 1 if len(shared) else 0)
 
 
 def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> list[int]:
