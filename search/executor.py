@@ -113,6 +113,7 @@ class QueryExecutor:
         #: Called between segments and between terms; a deadline raises from it (query budgets).
         self.check: Callable[[], None] | None = None
         self.facets = {f: self._facet_arrays(f) for f in facet_fields}
+        self._by_doc: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see terms_of
         self._columns: dict[str, Column] = {}
 
     # --- postings ----------------------------------------------------------------------------------
@@ -186,12 +187,32 @@ class QueryExecutor:
     def facet_counts(self, fieldname: str, ids: np.ndarray) -> dict[str, int]:
         """How many of the documents ``ids`` (global, ascending) carry each term of a keyword field,
         in facet order (``ranked_counts``)."""
-        terms, docs, term_of = self.facet_arrays(fieldname)
+        terms = self.facet_arrays(fieldname)[0]
         if not len(ids):
             return {}
-        chosen = np.zeros(self.doccount, dtype=bool)
-        chosen[ids] = True
-        return ranked_counts(terms, np.bincount(term_of[chosen[docs]], minlength=len(terms)))
+        return ranked_counts(terms, np.bincount(self.terms_of(fieldname, ids)[0], minlength=len(terms)))
+
+    def terms_of(self, fieldname: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The term numbers that the documents ``ids`` (global, live) carry in a keyword field, one
+        document's after the other, and how many each carries. Read from the field's postings
+        ordered by document (made once), so the cost is that of the documents asked for, not of
+        every posting of the field."""
+        start, by_doc = self._by_doc.get(fieldname) or self._order_by_doc(fieldname)
+        begin = start[ids]
+        per_doc = start[ids + 1] - begin
+        total = int(per_doc.sum())
+        if not total:
+            return _EMPTY_IDS, per_doc
+        # Posting i of the output is document k's (i - first output of k)-th: begin[k] + that.
+        at = np.repeat(begin - np.cumsum(per_doc) + per_doc, per_doc) + np.arange(total, dtype=np.int64)
+        return by_doc[at], per_doc
+
+    def _order_by_doc(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        _, docs, term_of = self.facet_arrays(fieldname)
+        start = np.zeros(self.doccount + 1, dtype=np.int64)
+        np.cumsum(np.bincount(docs, minlength=self.doccount), out=start[1:])
+        found = self._by_doc[fieldname] = (start, term_of[np.argsort(docs, kind="stable")])
+        return found
 
     def facet_arrays(self, fieldname: str):
         """(terms as an object array, documents, term of each) of a keyword field, read on first use by a one-shot

@@ -96,23 +96,20 @@ def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.nda
     import numpy as np
     from arsearch.search.executor import ranked_counts
 
-    terms, docs, term_of = executor.facet_arrays(fieldname)
+    terms = executor.facet_arrays(fieldname)[0]
     if not len(ids):
         return {}
-    chosen = np.zeros(executor.doccount, dtype=bool)
-    chosen[ids] = True
-    sel = chosen[docs]
-    carried, story = term_of[sel], groups[docs[sel]]
+    story = groups[ids]
     # A passage without copies is a story of its own and holds a term once: counted as it is. Only
     # the (few) passages with copies need their (term, story) pairs made distinct.
     shared = story >= executor.doccount
-    counts = np.bincount(carried[~shared], minlength=len(terms))
+    counts = np.bincount(executor.terms_of(fieldname, ids[~shared])[0], minlength=len(terms))
     if shared.any():
+        carried, per_doc = executor.terms_of(fieldname, ids[shared])
         width = np.int64(len(groups) + executor.doccount + 1)
-        pairs = np.unique(carried[shared] * width + story[shared])
+        pairs = np.unique(carried * width + np.repeat(story[shared], per_doc))
         counts += np.bincount(pairs // width, minlength=len(terms))
     return ranked_counts(terms, counts)
-
 
 def first_per_story(ranked: Iterable[tuple[int, float]], story: Callable[[int], object]) -> list[tuple[int, float]]:
     """The first (best, or first in date order) hit of each story in an already ordered list."""
