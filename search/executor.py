@@ -468,7 +468,7 @@ def ranked_counts(terms: np.ndarray, counts: np.ndarray) -> dict[str, int]:
     order."""
     nonzero = np.flatnonzero(counts)
     order = nonzero[np.argsort(-counts[nonzero], kind="stable")]
-    return dict(zip(terms[order].tolist(), counts[order].tolist(), strict=True))
+    return dict(zip(terms[order].tolist(), counts[order].tolist()))  # noqa: B905 (same lengths; strict costs 2×)
 
 
 def _union(parts: list[Matches]) -> np.ndarray:
