@@ -43,6 +43,10 @@ ARRAY_UNION_MIN_CLAUSES = 1024
 #: prefix and fuzzy terms, and term ranges (string dates, for filters by range).
 EXPANDING = (wq.MultiTerm,)  # Prefix, FuzzyTerm, TermRange, Variations, search.expansion.ExpandedTerms
 
+#: An Or whose children match at least a segment's documents / this many sums them on a dense array
+#: of the segment's documents instead of merging sorted arrays (the same sums, in the same order).
+DENSE_OR_RATIO = 32
+
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 
@@ -340,14 +344,19 @@ class QueryExecutor:
         parts = [p for p in parts if len(p)]
         if not parts:
             return _NONE
-        ids = parts[0].ids if len(parts) == 1 else _union(parts)
         array_union = len(subs) >= ARRAY_UNION_MIN_CLAUSES or (len(subs) > 2 and seg.doccount <= ARRAY_UNION_MAX_DOCS)
-        if array_union and not scored:
-            return Matches(ids, np.ones(len(ids), dtype=np.float64))
-        total = np.zeros(len(ids), dtype=np.float64)
-        for p in parts:
-            where = np.searchsorted(ids, p.ids)
-            total[where] += p.scores * q.boost if array_union else p.scores
+        if len(parts) > 1 and sum(len(p) for p in parts) * DENSE_OR_RATIO >= seg.doccount:
+            ids, total = _dense_sum(parts, seg.doccount, q.boost if array_union else 1.0)
+            if array_union and not scored:
+                return Matches(ids, np.ones(len(ids), dtype=np.float64))
+        else:
+            ids = parts[0].ids if len(parts) == 1 else _union(parts)
+            if array_union and not scored:
+                return Matches(ids, np.ones(len(ids), dtype=np.float64))
+            total = np.zeros(len(ids), dtype=np.float64)
+            for p in parts:
+                where = np.searchsorted(ids, p.ids)
+                total[where] += p.scores * q.boost if array_union else p.scores
         if q.boost != 1.0 and not array_union:
             total = total * q.boost
         return Matches(ids, total)
@@ -469,6 +478,20 @@ def ranked_counts(terms: np.ndarray, counts: np.ndarray) -> dict[str, int]:
     nonzero = np.flatnonzero(counts)
     order = nonzero[np.argsort(-counts[nonzero], kind="stable")]
     return dict(zip(terms[order].tolist(), counts[order].tolist()))  # noqa: B905 (same lengths; strict costs 2×)
+
+
+def _dense_sum(parts: list[Matches], doccount: int, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    """The union of several matches and their scores summed (each times ``boost``), child after
+    child as the sorted merge adds them: a common word's clitic variants are an Or of tens of
+    thousands of documents, which sorting and searching cost several times more than a pass over
+    the segment's documents."""
+    seen = np.zeros(doccount, dtype=bool)
+    dense = np.zeros(doccount, dtype=np.float64)
+    for p in parts:
+        seen[p.ids] = True
+        dense[p.ids] += p.scores * boost if boost != 1.0 else p.scores
+    ids = np.flatnonzero(seen).astype(np.int64, copy=False)
+    return ids, dense[ids]
 
 
 def _union(parts: list[Matches]) -> np.ndarray:
