@@ -374,7 +374,7 @@ class QueryExecutor:
             parts.append(p)
         ids = parts[0].ids
         for p in parts[1:]:
-            ids = np.intersect1d(ids, p.ids, assume_unique=True)
+            ids = _intersect(ids, p.ids)
         total = np.zeros(len(ids), dtype=np.float64)
         for p in parts:
             total += p.scores[np.searchsorted(p.ids, ids)]
@@ -396,10 +396,10 @@ class QueryExecutor:
             if p is None:
                 return _NONE  # Whoosh's shortcut: a word the segment lacks
             terms.append(p)
-        live = [p.ids[seg.live[p.ids]] for p in terms]
-        ids = live[0]
-        for other in live[1:]:
-            ids = np.intersect1d(ids, other, assume_unique=True)
+        ids = terms[0].ids
+        for other in terms[1:]:
+            ids = _intersect(ids, other.ids)
+        ids = ids[seg.live[ids]]  # live after intersecting: the same documents, fewer to look up
         if not len(ids):
             return _NONE
         rows = [np.searchsorted(p.ids, ids) for p in terms]
@@ -492,6 +492,19 @@ def _dense_sum(parts: list[Matches], doccount: int, boost: float) -> tuple[np.nd
         dense[p.ids] += p.scores * boost if boost != 1.0 else p.scores
     ids = np.flatnonzero(seen).astype(np.int64, copy=False)
     return ids, dense[ids]
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The documents in both sorted, distinct arrays, ascending (``np.intersect1d``'s answer): the
+    smaller looked up in the larger, not both sorted together, as a phrase's clitic variant (a few
+    hundred postings) meets a common word's tens of thousands once per variant."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return a[b[at] == a]
 
 
 def _union(parts: list[Matches]) -> np.ndarray:

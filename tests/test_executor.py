@@ -417,3 +417,24 @@ def test_story_and_term_counts_are_the_plain_ones(engines):
             got = sorted(zip(np.repeat(ids, per_doc).tolist(), carried.tolist(), strict=True))
             assert got == want, (fieldname, size)
     assert count_stories(live, groups, ex_.doccount) < len(live)  # the index has copies to count once
+
+
+def test_intersections_and_dense_unions_are_numpys():
+    """The executor's shortcuts for And, phrases and large Ors against numpy's plain answers,
+    sizes from empty to a whole segment, one side far smaller than the other."""
+    rng = np.random.default_rng(11)
+    doccount = 5000
+    for small, large in ((0, 0), (0, 40), (1, 1), (3, 4000), (200, 4999), (2500, 2500), (4000, 30)):
+        a = np.sort(rng.choice(doccount, size=small, replace=False)).astype(np.int64)
+        b = np.sort(rng.choice(doccount, size=large, replace=False)).astype(np.int64)
+        assert ex._intersect(a, b).tolist() == np.intersect1d(a, b).tolist()
+        assert ex._intersect(b, a).tolist() == np.intersect1d(a, b).tolist()
+        parts = [ex.Matches(x, rng.random(len(x))) for x in (a, b) if len(x)]
+        if len(parts) < 2:
+            continue
+        ids, total = ex._dense_sum(parts, doccount, 0.5)
+        assert ids.tolist() == np.union1d(a, b).tolist()
+        want = np.zeros(len(ids))
+        for p in parts:
+            want[np.searchsorted(ids, p.ids)] += p.scores * 0.5
+        assert total.tolist() == want.tolist()  # the same sums, added in the same order
