@@ -39,16 +39,47 @@ def story_groups(executor) -> np.ndarray:
     return groups
 
 
-def collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray, wanted: int | None = None) -> np.ndarray:
     """Indices into ``ids`` of each story's best match (highest score, then lowest document
-    number), best story first."""
+    number), best story first; only the first ``wanted`` of them when given (a page's worth).
+
+    For a page, only the best-scoring matches are ordered: everything scoring at least the k-th
+    best score is a prefix of the whole order (ties included), so the first stories found there
+    are the first stories overall once there are ``wanted`` of them; k grows until there are (or
+    the prefix is every match). A common word's tens of thousands of matches are then not sorted.
+    """
     import numpy as np
 
-    if not len(ids):
+    if not len(ids) or (wanted is not None and wanted <= 0):
         return np.zeros(0, dtype=np.int64)
+    if wanted is None or wanted >= len(ids):
+        return _collapse(ids, scores, groups)
+    k = wanted
+    while True:
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        prefix = np.flatnonzero(scores >= kth)
+        best = prefix[_collapse(ids[prefix], scores[prefix], groups)]
+        if len(best) >= wanted or len(prefix) == len(ids):
+            return best[:wanted]
+        k = min(len(ids), 4 * k)
+
+
+def _collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     order = np.lexsort((ids, -scores))
     _, first = np.unique(groups[ids[order]], return_index=True)
     return order[np.sort(first)]
+
+
+def count_stories(ids: np.ndarray, groups: np.ndarray, doccount: int) -> int:
+    """How many stories the documents ``ids`` belong to: a passage without copies is one of its own,
+    so only the (few) passages with copies are sorted to count theirs."""
+    import numpy as np
+
+    story = groups[ids]
+    shared = np.sort(story[story >= doccount])
+    return len(ids) - len(shared) + (int(np.count_nonzero(shared[1:] != shared[:-1])) + 1 if len(shared) else 0)
 
 
 def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> list[int]:
@@ -60,20 +91,26 @@ def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> l
 
 
 def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.ndarray) -> dict[str, int]:
-    """How many stories among the documents ``ids`` carry each term of a keyword field."""
+    """How many stories among the documents ``ids`` carry each term of a keyword field, in facet
+    order (``search.executor.ranked_counts``)."""
     import numpy as np
+    from arsearch.search.executor import ranked_counts
 
-    terms, docs, term_of = executor.facet_arrays(fieldname)
+    terms = executor.facet_arrays(fieldname)[0]
     if not len(ids):
         return {}
-    chosen = np.zeros(executor.doccount, dtype=bool)
-    chosen[ids] = True
-    sel = chosen[docs]
-    width = np.int64(len(groups) + executor.doccount + 1)
-    pairs = np.unique(term_of[sel] * width + groups[docs[sel]])
-    counts = np.bincount(pairs // width, minlength=len(terms))
-    return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
-
+    story = groups[ids]
+    # A passage without copies is a story of its own and holds a term once: counted as it is. Only
+    # the (few) passages with copies need their (term, story) pairs made distinct.
+    shared = story >= executor.doccount
+    counts = np.bincount(executor.terms_of(fieldname, ids[~shared])[0], minlength=len(terms))
+    if shared.any():
+        carried, per_doc = executor.terms_of(fieldname, ids[shared])
+        width = np.int64(len(groups) + executor.doccount + 1)
+        pairs = np.sort(carried * width + np.repeat(story[shared], per_doc))
+        distinct = pairs[np.concatenate((pairs[:1] == pairs[:1], pairs[1:] != pairs[:-1]))]  # np.unique hashes: 30× slower
+        counts += np.bincount(distinct // width, minlength=len(terms))
+    return ranked_counts(terms, counts)
 
 def first_per_story(ranked: Iterable[tuple[int, float]], story: Callable[[int], object]) -> list[tuple[int, float]]:
     """The first (best, or first in date order) hit of each story in an already ordered list."""

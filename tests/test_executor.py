@@ -214,6 +214,10 @@ def _outcome(searcher, query, options):
         return f"QueryError: {e}"
 
 
+def _in_order(facets):
+    return [list(d.items()) for d in (facets.actors, facets.topics, facets.sources)], facets.discovered
+
+
 def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
     reference, fast = engines
     # Whoosh's array union clears a 2,048-slot buffer per Or and segment: most of the reference's
@@ -241,6 +245,7 @@ def test_executor_matches_whoosh_on_generated_queries(engines, monkeypatch):
         assert worst <= SCORE_TOLERANCE, where
         assert [h.snippet for h in got.hits] == [h.snippet for h in want.hits], where
         assert got.facets == want.facets, where
+        assert _in_order(got.facets) == _in_order(want.facets), where  # dicts compare equal in any order
     assert found_some > len(queries) // 2  # the mix must mostly find something to compare
     assert dated_found > 100  # date and source filters and sorts, with pages of several hits to order
 
@@ -370,3 +375,66 @@ def test_one_shot_facets_are_the_long_lived_ones(mixed_index, engines, monkeypat
             want, got = _outcome(fast, query, options), _outcome(one_shot, query, options)
             assert isinstance(want, str) or got.facets == want.facets, query
         assert set(one_shot.executor.facets) == {*searcher_module.FACET_FIELDS, "story"}
+
+
+def test_a_page_of_stories_is_the_head_of_every_story_in_order():
+    """``collapse`` with a wanted count orders only the best-scoring matches, growing that prefix
+    until it holds enough stories: here the best scores are all copies of one story, with ties
+    across stories, so the prefix must grow several times, and must keep Whoosh's tie order."""
+    from arsearch.search.stories import collapse
+
+    rng = np.random.default_rng(3)
+    doccount = 400
+    ids = np.sort(rng.choice(doccount, size=300, replace=False)).astype(np.int64)
+    scores = rng.integers(0, 6, size=len(ids)).astype(np.float64)  # many ties
+    groups = np.arange(doccount, dtype=np.int64)
+    groups[ids[:120]] = doccount + rng.integers(0, 4, size=120)  # four big stories of copies
+    scores[:120] += 10.0  # ... holding every best score
+    whole = collapse(ids, scores, groups)
+    assert len(whole) == len(set(groups[ids].tolist()))
+    for wanted in (1, 3, 4, 5, 6, 17, 180, 183, 184, 185, 400):
+        assert collapse(ids, scores, groups, wanted).tolist() == whole[:wanted].tolist(), wanted
+    assert len(collapse(ids, scores, groups, 0)) == 0
+
+
+def test_story_and_term_counts_are_the_plain_ones(engines):
+    """The executor's shortcuts against the plain definitions, on the mixed index: stories counted
+    by sorting only passages with copies, and the terms of a match set read by document."""
+    from arsearch.search.stories import count_stories
+
+    _, fast = engines
+    ex_, groups = fast.executor, fast.groups
+    live = np.concatenate([s.live_ids + s.offset for s in ex_.segments])
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 7, 60, len(live)):
+        ids = np.sort(rng.choice(live, size=size, replace=False)).astype(np.int64)
+        assert count_stories(ids, groups, ex_.doccount) == len(set(groups[ids].tolist()))
+        for fieldname in ("actors", "topics", "source"):
+            _, docs, term_of = ex_.facet_arrays(fieldname)
+            carried, per_doc = ex_.terms_of(fieldname, ids)
+            assert per_doc.sum() == len(carried)
+            want = sorted(zip(docs[np.isin(docs, ids)].tolist(), term_of[np.isin(docs, ids)].tolist(), strict=True))
+            got = sorted(zip(np.repeat(ids, per_doc).tolist(), carried.tolist(), strict=True))
+            assert got == want, (fieldname, size)
+    assert count_stories(live, groups, ex_.doccount) < len(live)  # the index has copies to count once
+
+
+def test_intersections_and_dense_unions_are_numpys():
+    """The executor's shortcuts for And, phrases and large Ors against numpy's plain answers,
+    sizes from empty to a whole segment, one side far smaller than the other."""
+    rng = np.random.default_rng(11)
+    doccount = 5000
+    for small, large in ((0, 0), (0, 40), (1, 1), (3, 4000), (200, 4999), (2500, 2500), (4000, 30)):
+        a = np.sort(rng.choice(doccount, size=small, replace=False)).astype(np.int64)
+        b = np.sort(rng.choice(doccount, size=large, replace=False)).astype(np.int64)
+        assert ex._intersect(a, b).tolist() == np.intersect1d(a, b).tolist()
+        assert ex._intersect(b, a).tolist() == np.intersect1d(a, b).tolist()
+        parts = [ex.Matches(x, rng.random(len(x))) for x in (a, b) if len(x)]
+        if len(parts) < 2:
+            continue
+        ids, total = ex._dense_sum(parts, doccount, 0.5)
+        assert ids.tolist() == np.union1d(a, b).tolist()
+        want = np.zeros(len(ids))
+        for p in parts:
+            want[np.searchsorted(ids, p.ids)] += p.scores * 0.5
+        assert total.tolist() == want.tolist()  # the same sums, added in the same order
