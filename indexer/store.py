@@ -6,6 +6,7 @@ Layout of an index folder::
       CURRENT            name of the generation that answers searches (replaced atomically)
       gen-…/             a Whoosh index + arsearch.json (versions, article hashes) + gazetteer.json
         MAIN_<segid>.arpos     phrase positions of one segment in flat arrays (indexer.positions)
+        MAIN_<segid>.arfacets  facet terms of each passage of one segment (indexer.facetcols)
         .arsearch-generation   written first: marks the folder as ours; readers hold a shared lock on it
       .lock              held by the one process allowed to write
 

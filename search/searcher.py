@@ -231,11 +231,11 @@ class PassageSearcher:
             engine = "whoosh" if small and not preload else "numpy"
         self.engine = engine
         if engine == "numpy":
-            from arsearch.search.executor import QueryExecutor  # numpy: only the engine that uses it
+            from arsearch.search.facetcolumns import ColumnFacetsExecutor  # numpy: only the engine that uses it
 
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
-            # A one-shot searcher reads facet postings only if a large match set needs them (search.facets).
-            self.executor = QueryExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD) if preload else ())
+            # A one-shot searcher reads facet arrays only when a search needs them (search.facets).
+            self.executor = ColumnFacetsExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD) if preload else ())
 
     def close(self) -> None:
         self.searcher.close()
@@ -339,7 +339,8 @@ class PassageSearcher:
         """Counts per facet term over the match set (a set of documents, or the executor's array):
         of passages, or of stories under ``dedupe``."""
         counts, stored = {}, None
-        if not self.preload and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
+        columns = self.executor is not None and all(self.executor.has_facet_columns(f) for f in FACET_FIELDS)
+        if not self.preload and not columns and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
             stored = stored_facet_counts(
                 self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now,
                 self.story_key() if dedupe else None,
