@@ -47,8 +47,21 @@ def collapse(ids: np.ndarray, scores: np.ndarray, groups: np.ndarray) -> np.ndar
     if not len(ids):
         return np.zeros(0, dtype=np.int64)
     order = np.lexsort((ids, -scores))
-    _, first = np.unique(groups[ids[order]], return_index=True)
+    keys = groups[ids[order]]
+    by_key = np.argsort(keys, kind="stable")  # a story's first position in ``order`` leads its run
+    first = by_key[_run_starts(keys[by_key])]
     return order[np.sort(first)]
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array: ``np.unique`` by hand, which
+    (unlike ``np.unique``) does not import ``numpy.ma`` into a one-shot search."""
+    import numpy as np
+
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    return starts
 
 
 def copies_of(doc: int, ids: np.ndarray, groups: np.ndarray, doccount: int) -> list[int]:
@@ -70,7 +83,8 @@ def story_facet_counts(executor, fieldname: str, ids: np.ndarray, groups: np.nda
     chosen[ids] = True
     sel = chosen[docs]
     width = np.int64(len(groups) + executor.doccount + 1)
-    pairs = np.unique(term_of[sel] * width + groups[docs[sel]])
+    pairs = np.sort(term_of[sel] * width + groups[docs[sel]])
+    pairs = pairs[_run_starts(pairs)]
     counts = np.bincount(pairs // width, minlength=len(terms))
     return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
