@@ -26,6 +26,18 @@ class ColumnFacetsExecutor(QueryExecutor):
         """Whether every segment's side file holds ``fieldname`` (then its arrays cost a file read)."""
         return all(f is not None and f.field(fieldname) is not None for f in self._segment_files())
 
+    def doc_frequencies(self, fieldname: str) -> dict[str, int] | None:
+        """Whoosh's ``doc_frequency`` of every term of a field (deleted documents counted, as
+        Whoosh counts them until a merge), from the side files; None if some segment has none."""
+        if not self.has_facet_columns(fieldname):
+            return None
+        counts: dict[str, int] = {}
+        for found in self._segment_files():
+            terms, _ids, local = found.field(fieldname)
+            for term, n in zip(terms, np.bincount(local, minlength=len(terms)).tolist(), strict=True):
+                counts[term] = counts.get(term, 0) + n
+        return counts
+
     def _facet_arrays(self, fieldname: str):
         if not self.has_facet_columns(fieldname):
             return super()._facet_arrays(fieldname)

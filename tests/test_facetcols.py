@@ -86,6 +86,16 @@ def test_columns_give_the_arrays_of_the_postings_after_updates(built):
     _same_arrays(got, want)
 
 
+def test_columns_count_documents_as_whoosh_does_with_deletions(built):
+    _, index_dir = built
+    with PassageSearcher(index_dir, preload=False, engine="numpy") as s:
+        reader = s.searcher.reader()
+        assert reader.has_deletions()
+        for field in ("source", "actors"):
+            counts = s.executor.doc_frequencies(field)
+            assert counts == {t: reader.doc_frequency(field, t) for t in s._terms(field)}, field
+
+
 def test_a_one_shot_search_answers_as_whoosh_does(built):
     _, index_dir = built
     with PassageSearcher(index_dir, preload=False, engine="numpy") as s:
