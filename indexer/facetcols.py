@@ -137,8 +137,8 @@ def index_facets(ix) -> list[str]:
             if segment is None:
                 continue
             sid = segment.segment_id()
-            try:
-                if read_facets(folder / file_name(sid), sid, reader.doc_count_all()) is not None:
+            try:  # the header and checksum of a file that is there: what a search checks before use
+                if _checked(folder / file_name(sid), sid, reader.doc_count_all()) is not None:
                     continue
             except (OSError, DamagedFacets):
                 pass
@@ -159,11 +159,8 @@ class SegmentFacets:
         return self.fields.get(fieldname)
 
 
-def read_facets(path: Path, segment_id: str, doccount: int) -> SegmentFacets | None:
-    """A segment's side file, checked whole; None when there is none. Raises ``DamagedFacets``
-    when it is not what this segment's file must be."""
-    import numpy as np
-
+def _checked(path: Path, segment_id: str, doccount: int) -> tuple[bytes, dict] | None:
+    """A side file's bytes and field table, its header and checksum checked; None when there is none."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -182,7 +179,19 @@ def read_facets(path: Path, segment_id: str, doccount: int) -> SegmentFacets | N
         table = json.loads(bytes(body[:table_len]))
     except ValueError as e:
         raise DamagedFacets(f"{Path(path).name}: unreadable field table") from e
-    at = _HEAD.size + table_len
+    return data, table
+
+
+def read_facets(path: Path, segment_id: str, doccount: int) -> SegmentFacets | None:
+    """A segment's side file, checked whole; None when there is none. Raises ``DamagedFacets``
+    when it is not what this segment's file must be."""
+    import numpy as np
+
+    found = _checked(path, segment_id, doccount)
+    if found is None:
+        return None
+    data, table = found
+    at = _HEAD.size + _HEAD.unpack_from(data)[3]
     fields = {}
     for fieldname, (nterms, npost, bloblen) in table.items():
         end = at + 4 * nterms + 8 * npost + bloblen
@@ -198,6 +207,8 @@ def read_facets(path: Path, segment_id: str, doccount: int) -> SegmentFacets | N
         terms = [blob[cuts[i] : cuts[i + 1]].decode("utf-8") for i in range(nterms)]
         fields[fieldname] = (terms, ids, term_of)
         at = end + (-bloblen % 4)
+    if at != len(data):
+        raise DamagedFacets(f"{Path(path).name}: longer than its field table says")
     return SegmentFacets(fields)
 
 
