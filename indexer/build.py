@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arsearch.indexer import parallel, positions, reposts, settings
+from arsearch.indexer import facetcols, parallel, positions, reposts, settings
 from arsearch.indexer.analysis import WordAnalyzer, load_stopwords
 from arsearch.indexer.corpus import SUFFIXES, Article, ReadReport, corpus_files, read_articles
 from arsearch.indexer.durable import write_atomically
@@ -292,6 +292,7 @@ def _build_generation(gen: Path, source: Path, gazetteer: Gazetteer, report: Bui
     writer.commit(mergetype=parallel.in_front(segments))
     report.regrouped = write_stories(ix, gen, sketches, _document_again, limitmb)
     positions.index_positions(ix)  # after every commit (the stories' too): the phrase positions side files
+    facetcols.index_facets(ix)  # and the facet columns
     write_atomically(gen / GAZETTEER, gazetteer.to_json())
     write_atomically(gen / MANIFEST, manifest.to_json())  # last: a generation with a manifest is complete
 
@@ -454,6 +455,7 @@ def _update_generation(opened, source: Path, report: BuildReport, progress) -> N
             manifest.built = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         # New or merged segments get their side files; an older index's, or a damaged one, too.
         positions.index_positions(opened.whoosh)
+        facetcols.index_facets(opened.whoosh)
         if changed or ledger.files != manifest.files:  # file stats are worth keeping on their own
             manifest.files = ledger.files
             write_atomically(opened.generation / MANIFEST, manifest.to_json())

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from arsearch.indexer import positions
+from arsearch.indexer import facetcols, positions
 from arsearch.indexer.corpus import SUFFIXES, ReadReport, corpus_files, read_articles
 from arsearch.indexer.errors import ArsearchError
 from arsearch.indexer.reposts import DOC_ENTRY
@@ -158,6 +158,7 @@ def _write_share(
             segments = finish_segments(writer)
             for segment in segments:
                 positions.write_segment_positions(ix, segment)  # on this core; the parent checks it
+                facetcols.write_segment_facets(ix, segment)
         else:
             writer._close_segment()
             segments = []

@@ -6,6 +6,7 @@ Layout of an index folder::
       CURRENT            name of the generation that answers searches (replaced atomically)
       gen-…/             a Whoosh index + arsearch.json (versions, article hashes) + gazetteer.json
         MAIN_<segid>.arpos     phrase positions of one segment in flat arrays (indexer.positions)
+        MAIN_<segid>.arfacets  facet terms of each passage of one segment (indexer.facetcols)
         .arsearch-generation   written first: marks the folder as ours; readers hold a shared lock on it
       .lock              held by the one process allowed to write
 
@@ -37,7 +38,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import portalocker
 from arsearch.indexer.analysis import ANALYZER_VERSION
 from arsearch.indexer.durable import DurableStorage, sync_folder, write_atomically
 from arsearch.indexer.errors import IndexCorruptError, IndexLockedError, IndexMissingError, IndexVersionError
@@ -184,6 +184,8 @@ def _try_remove_generation(gen: Path) -> bool:
     except FileNotFoundError:  # made before markers (recognised by its manifest): no reader holds it
         shutil.rmtree(gen, ignore_errors=True)
         return not gen.exists()
+    import portalocker  # writers only (see _lock_shared)
+
     with handle:
         try:
             portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
@@ -261,6 +263,8 @@ def writer_lock(index_dir: Path, timeout: float):
 
     The OS releases the lock when the process dies, so a crash never leaves a stale lock.
     """
+    import portalocker  # writers only (see _lock_shared)
+
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK, "a+") as handle:
         deadline = time.monotonic() + timeout
@@ -300,6 +304,28 @@ class _Hold:
     __del__ = close
 
 
+def _lock_shared(fd: int) -> bool:
+    """Take a shared lock on ``fd``, waiting for a writer's exclusive one; False where the platform
+    has none. On POSIX this is ``fcntl.flock``, the call portalocker makes there (so readers and
+    writers still exclude each other), without importing portalocker, whose version lookup
+    (``importlib.metadata``) costs every one-shot search tens of milliseconds."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: portalocker's msvcrt/pywin32 locks
+        import portalocker
+
+        try:
+            portalocker.lock(fd, portalocker.LockFlags.SHARED)
+        except (portalocker.exceptions.LockException, ImportError):  # Windows without pywin32
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:  # what portalocker turns into LockException
+        return False
+    return True
+
+
 def _hold_generation(gen: Path) -> _Hold | None:
     """Hold ``gen`` so that writers leave it on disk; None for a generation made before markers
     existed, or where the platform has no shared locks."""
@@ -309,9 +335,7 @@ def _hold_generation(gen: Path) -> _Hold | None:
         if gen.is_dir():
             return None
         raise _Gone from None
-    try:
-        portalocker.lock(hold.fd, portalocker.LockFlags.SHARED)
-    except (portalocker.exceptions.LockException, ImportError):  # Windows without pywin32
+    if not _lock_shared(hold.fd):
         hold.close()
         return None
     if not (gen / MARKER).exists():  # removed while we waited for the lock

@@ -1,7 +1,9 @@
-"""Facet counts of a one-shot search, from the matched passages' own stored keyword fields.
+"""Facet counts of a one-shot search on an index without facet columns, from the matched passages'
+own stored keyword fields (with the columns, ``indexer.facetcols``, a search on the numpy engine
+counts over arrays read from them).
 
-A long-lived searcher (``serve``) counts facets over arrays of every facet term's postings, read once
-when it opens (``search.executor``). A one-shot search (``arsearch search``) answers one query: reading
+A long-lived searcher (``serve``) counts facets over arrays of every facet term's postings (or of the
+columns), read once when it opens (``search.executor``). A one-shot search (``arsearch search``) answers one query: reading
 those postings first costs about a millisecond per facet term, and a 10k-passage corpus already has
 ~10,000 of them (discovered actors), so the CLI's start-up grew with the corpus. Reading the stored
 ``actors``/``topics``/``source`` of the matched passages instead costs a fraction of a millisecond per match,

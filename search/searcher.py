@@ -239,11 +239,11 @@ class PassageSearcher:
             engine = "whoosh" if small and not preload else "numpy"
         self.engine = engine
         if engine == "numpy":
-            from arsearch.search.executor import QueryExecutor  # numpy: only the engine that uses it
+            from arsearch.search.facetcolumns import ColumnFacetsExecutor  # numpy: only the engine that uses it
 
             cache = settings.postings_cache_mb() * 2**20 if preload else 0
-            # A one-shot searcher reads facet postings only if a large match set needs them (search.facets).
-            self.executor = QueryExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD) if preload else ())
+            # A one-shot searcher reads facet arrays only when a search needs them (search.facets).
+            self.executor = ColumnFacetsExecutor(self.searcher, cache, (*FACET_FIELDS, STORY_FIELD) if preload else ())
 
     def close(self) -> None:
         self.searcher.close()
@@ -347,7 +347,8 @@ class PassageSearcher:
         """Counts per facet term over the match set (a set of documents, or the executor's array):
         of passages, or of stories under ``dedupe``."""
         counts, stored = {}, None
-        if not self.preload and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
+        columns = self.executor is not None and all(self.executor.has_facet_columns(f) for f in FACET_FIELDS)
+        if not self.preload and not columns and len(matched) <= STORED_FACETS_MAX:  # one-shot: see search.facets
             stored = stored_facet_counts(
                 self.searcher.reader(), FACET_FIELDS, sorted(matched), deadline.check_now,
                 self.story_key() if dedupe else None,
@@ -376,6 +377,14 @@ class PassageSearcher:
             counts[fieldname] = counter
         discovered = tuple(filterfalse(self.gazetteer.actors.__contains__, counts["actors"]))
         return Facets(counts["actors"], counts["topics"], discovered, counts["source"])
+
+    def _doc_frequency(self, fieldname: str):
+        """Whoosh's ``reader.doc_frequency``, from the facet columns when they hold the field (one
+        file read instead of a term lookup per name)."""
+        counts = self.executor.doc_frequencies(fieldname) if self.executor is not None else None
+        if counts is None:
+            return self.searcher.reader().doc_frequency
+        return lambda _field, term: counts.get(term, 0)
 
     def _match(self, compiled, flt, limit, offset, deadline: Deadline, days, sources, sort, dedupe):
         """The page of (document, score) pairs, the match set and its number of stories, on the executor."""
@@ -422,7 +431,7 @@ class PassageSearcher:
         """The label of every source (``_source_labels``), read once: ~0.1 ms a source name per search
         otherwise (its document frequency), most of a warm search's facet time."""
         if self._source_labels is None:
-            self._source_labels = _source_labels(self.sources(), self.searcher.reader().doc_frequency)
+            self._source_labels = _source_labels(self.sources(), self._doc_frequency("source"))
         return self._source_labels
 
     # --- the API ---------------------------------------------------------------------------------

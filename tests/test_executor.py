@@ -353,12 +353,22 @@ def test_highlights_mark_only_what_matched_on_several_segments(engines):
 
 
 def test_one_shot_facets_are_the_long_lived_ones(mixed_index, engines, monkeypatch):
-    """A one-shot searcher counts facets from the matched passages' stored fields (search.facets), or
-    from postings read on demand above STORED_FACETS_MAX matches: the counts of the arrays read at open."""
+    """A one-shot searcher counts facets from the segments' facet columns (indexer.facetcols); on an
+    index without them, from the matched passages' stored fields (search.facets), or from postings
+    read on demand above STORED_FACETS_MAX matches: the counts of the arrays read at open."""
     from arsearch.search import searcher as searcher_module
+    from arsearch.search.executor import QueryExecutor
+    from arsearch.search.facetcolumns import ColumnFacetsExecutor
 
     reference, fast = engines
     queries = _queries(random.Random(2), fast)[:100]
+    with PassageSearcher(mixed_index, preload=False, engine="numpy") as columns:
+        with monkeypatch.context() as m:
+            m.setattr(QueryExecutor, "_facet_arrays", lambda self, f: pytest.fail(f"read every {f} term's postings"))
+            for query, options in queries[:30]:
+                want, got = _outcome(fast, query, options), _outcome(columns, query, options)
+                assert got == want if isinstance(want, str) else (got.total, got.facets) == (want.total, want.facets), query
+    monkeypatch.setattr(ColumnFacetsExecutor, "has_facet_columns", lambda self, fieldname: False)  # an older index
     with PassageSearcher(mixed_index, preload=False, engine="numpy") as one_shot, \
             PassageSearcher(mixed_index, preload=False, engine="whoosh") as one_shot_reference:
         for query, options in queries:
