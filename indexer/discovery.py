@@ -84,6 +84,12 @@ UNKNOWN_ZIPF = 3.0
 #: Characters between two words that end a name.
 _BREAKS = set(".,،؛;:!?؟()[]{}«»\"'“”‘’-–—/|…")
 _CLITICS = "وفبلك"
+#: Distinct word forms a discoverer remembers per memo (tens of bytes each); past it the memo
+#: starts again empty.
+MEMO_WORDS = 200_000
+#: Bits of ``Discoverer._marks``.
+_STARTS = 1
+_SON = 2
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -170,6 +176,8 @@ class Discoverer:
         # relies on): which cue lists hold it, with or without a clitic; common; unknown.
         self._memo_common: dict[str, bool] = {}
         self._memo_unknown: dict[str, bool] = {}
+        self._memo_marks: dict[str, int] = {}  # exact -> _STARTS | _SON bits
+        self._memo_short: dict[str, tuple[str, str]] = {}  # exact -> grouping keys as written, bare
 
     # --- word classes ------------------------------------------------------------------------------
     def _stop(self, w: Word) -> bool:
@@ -194,6 +202,28 @@ class Discoverer:
     def _is(exact: str, words: frozenset[str]) -> bool:
         # Two set lookups cost less than building a memo key (this runs for every word of a passage).
         return exact in words or (len(exact) > 3 and exact[0] in _CLITICS and exact[1:] in words)
+
+    def _marks(self, exact: str) -> int:
+        """Whether a word may start a span (``_STARTS``: what ``_span_at`` looks for first) and
+        whether it is بن/ابن (``_SON``: the word before it may start one)."""
+        marks = self._memo_marks.get(exact)
+        if marks is None:
+            starts = self._is(exact, _TRIGGERS) or self._unknown(exact) or _without_article(exact) in ORG_HEADS
+            marks = (_STARTS if starts else 0) | (_SON if self._is(exact, SONS) else 0)
+            if len(self._memo_marks) >= MEMO_WORDS:
+                self._memo_marks.clear()
+            self._memo_marks[exact] = marks
+        return marks
+
+    def _short_keys(self, exact: str) -> tuple[str, str]:
+        """The grouping keys of one word as written and without a clitic (``entity_key`` of it)."""
+        keys = self._memo_short.get(exact)
+        if keys is None:
+            keys = (_word_key(exact), _word_key(_bare(exact)))
+            if len(self._memo_short) >= MEMO_WORDS:
+                self._memo_short.clear()
+            self._memo_short[exact] = keys
+        return keys
 
     def _cue(self, exact: str) -> bool:
         return self._is(exact, _CUES)
@@ -274,12 +304,16 @@ class Discoverer:
         """Candidate names in one passage: (first token, end token, kind, name words), not overlapping
         each other or the gazetteer's character spans in ``taken``."""
         toks = list(self.words.words(text)) if toks is None else toks
-        covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end}
+        covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end} if taken else ()
         found: list[tuple[int, int, str]] = []
         i = 0
         chain = False  # inside a chain of narrators (حدثنا X، عن Y، عن Z)
+        marks_of = self._marks
+        marks = [marks_of(t.exact) for t in toks]
+        marks.append(0)
         while i < len(toks):
-            span = self._span_at(toks, text, i)
+            # Most words start nothing: only those ``_span_at`` would look at further are asked.
+            span = self._span_at(toks, text, i) if marks[i] & _STARTS or marks[i + 1] & _SON else None
             if span is None and chain and toks[i].exact == "عن":
                 span = self._narrator(toks, text, i)
             elif span is not None and self._is(toks[i].exact, NARRATING_VERBS):
@@ -398,20 +432,20 @@ class Discoverer:
         for text, taken, words in zip(paragraphs, taken_per_passage, words_per_passage, strict=True):
             toks = list(words)
             spans = self.passage_spans(text, taken, toks)
-            per_passage.append((text, toks, taken, spans))
-            for _, _, kind, names in spans:
-                key = entity_key(names)
+            keys = [entity_key(names) for _, _, _, names in spans]
+            per_passage.append((text, toks, taken, spans, keys))
+            for (_, _, kind, names), key in zip(spans, keys):
                 keys_kind.setdefault(key, kind)
                 if kind == "person" and len(names) > 1:
                     for w in names[1:]:
                         if w not in _PARTICLES and not _has_article(w):
                             full_by_word.setdefault(entity_key([w]), set()).add(key)
         out = []
-        for text, toks, taken, spans in per_passage:
+        short_keys = self._short_keys
+        for text, toks, taken, spans, keys in per_passage:
             mentions = []
             used = set()
-            for start, end, kind, names in spans:
-                key = entity_key(names)
+            for (start, end, kind, names), key in zip(spans, keys):
                 if len(names) == 1 and len(full_by_word.get(key, ())) == 1:
                     key = next(iter(full_by_word[key]))
                     kind = keys_kind[key]
@@ -419,11 +453,14 @@ class Discoverer:
                 mentions.append(self._mention(text, toks[start].start, toks[end - 1].end, key, kind))
             # Short names alone (… نزار): a word that is one full name's part, not taken by anything.
             for k, tok in enumerate(toks if full_by_word else ()):
+                # The word as written, or behind a clitic (ونزار); never a common word (أمس).
+                written, bare = short_keys(tok.exact)
+                full = full_by_word.get(written) or full_by_word.get(bare)
+                if not full or len(full) != 1:
+                    continue
                 if k in used or self._stop(tok) or any(s < tok.end and tok.start < e for s, e in taken):
                     continue
-                # The word as written, or behind a clitic (ونزار); never a common word (أمس).
-                full = full_by_word.get(entity_key([tok.exact])) or full_by_word.get(entity_key([_bare(tok.exact)]))
-                if full and len(full) == 1 and not self._common(tok.exact):
+                if not self._common(tok.exact):
                     key = next(iter(full))
                     mentions.append(self._mention(text, tok.start, tok.end, key, keys_kind[key]))
             mentions.sort(key=lambda m: m.start)
