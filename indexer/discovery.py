@@ -19,8 +19,10 @@ article and long vowels of unknown words dropped), so the same name gets the sam
 and every process that indexes one.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from arsearch.indexer.analysis import Word, WordAnalyzer
 from arsearch.indexer.folding import fold_text
@@ -73,6 +75,8 @@ PLACE_HEADS = _folded("مدينة, ولاية, محافظة, مطار, قرية,
 _CUES = PERSON_TITLES | ROLE_HEADS | REPORTING_VERBS | NARRATING_VERBS | ORG_HEADS | PLACE_HEADS
 _PARTICLES = SONS | FATHERS | SERVANTS | FAMILIES
 _TRIGGERS = _CUES | _PARTICLES | SPOKESMEN
+#: What ``_span_at`` tries before the X بن Y and unknown-word rules: a word in none starts neither.
+_HEADS = PERSON_TITLES | SPOKESMEN | ROLE_HEADS | NARRATING_VERBS | REPORTING_VERBS | _PARTICLES | ORG_HEADS | PLACE_HEADS
 
 #: Longest name a cue may introduce (words after the cue).
 MAX_NAME_WORDS = 4
@@ -87,9 +91,11 @@ _CLITICS = "وفبلك"
 #: Distinct word forms a discoverer remembers per memo (tens of bytes each); past it the memo
 #: starts again empty.
 MEMO_WORDS = 200_000
-#: Bits of ``Discoverer._marks``.
+#: Bits of ``_WordInfo.marks``.
 _STARTS = 1
 _SON = 2
+_AN = 4
+_CUED = 8
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -106,8 +112,17 @@ class Mention:
     source: str = "discovered"  # or "gazetteer"
 
 
+_ARABIC_ONLY = re.compile("[\u0621-\u064a]*")
+
+
+class _WordInfo(NamedTuple):
+    marks: int  # _STARTS | _SON | _AN
+    written: str  # grouping key of the word as written
+    bare: str  # grouping key of the word without a clitic in front
+
+
 def _arabic(exact: str) -> bool:
-    return all("\u0621" <= ch <= "\u064a" for ch in exact)
+    return _ARABIC_ONLY.fullmatch(exact) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -161,6 +176,7 @@ _ROMAN = str.maketrans({
 })
 
 
+@lru_cache(maxsize=65536)
 def entity_id(key: str) -> str:
     """A lowercase ASCII id from a grouping key (تبون → tbwn), valid in a gazetteer file."""
     out = key.translate(_ROMAN)
@@ -176,8 +192,7 @@ class Discoverer:
         # relies on): which cue lists hold it, with or without a clitic; common; unknown.
         self._memo_common: dict[str, bool] = {}
         self._memo_unknown: dict[str, bool] = {}
-        self._memo_marks: dict[str, int] = {}  # exact -> _STARTS | _SON bits
-        self._memo_short: dict[str, tuple[str, str]] = {}  # exact -> grouping keys as written, bare
+        self._memo_words: dict[str, _WordInfo] = {}  # exact -> what every word is asked
 
     # --- word classes ------------------------------------------------------------------------------
     def _stop(self, w: Word) -> bool:
@@ -203,27 +218,25 @@ class Discoverer:
         # Two set lookups cost less than building a memo key (this runs for every word of a passage).
         return exact in words or (len(exact) > 3 and exact[0] in _CLITICS and exact[1:] in words)
 
-    def _marks(self, exact: str) -> int:
-        """Whether a word may start a span (``_STARTS``: what ``_span_at`` looks for first) and
-        whether it is بن/ابن (``_SON``: the word before it may start one)."""
-        marks = self._memo_marks.get(exact)
-        if marks is None:
-            starts = self._is(exact, _TRIGGERS) or self._unknown(exact) or _without_article(exact) in ORG_HEADS
-            marks = (_STARTS if starts else 0) | (_SON if self._is(exact, SONS) else 0)
-            if len(self._memo_marks) >= MEMO_WORDS:
-                self._memo_marks.clear()
-            self._memo_marks[exact] = marks
-        return marks
+    def _word(self, exact: str) -> "_WordInfo":
+        """What discovery asks of every word, once per distinct form: whether it may start a span
+        (``_STARTS``: what ``_span_at`` looks for first), whether it is بن/ابن (``_SON``: the word
+        before it may start one), whether it is عن (a chain of narrators goes on); and its grouping
+        keys as written and without a clitic (``entity_key`` of the word alone)."""
+        starts = self._is(exact, _TRIGGERS) or self._unknown(exact) or _without_article(exact) in ORG_HEADS
+        marks = (_STARTS if starts else 0) | (_SON if self._is(exact, SONS) else 0) | (_AN if exact == "عن" else 0)
+        if self._is(exact, _HEADS) or _without_article(exact) in ORG_HEADS:
+            marks |= _CUED
+        info = _WordInfo(marks, _word_key(exact), _word_key(_bare(exact)))
+        if len(self._memo_words) >= MEMO_WORDS:
+            self._memo_words.clear()
+        self._memo_words[exact] = info
+        return info
 
-    def _short_keys(self, exact: str) -> tuple[str, str]:
-        """The grouping keys of one word as written and without a clitic (``entity_key`` of it)."""
-        keys = self._memo_short.get(exact)
-        if keys is None:
-            keys = (_word_key(exact), _word_key(_bare(exact)))
-            if len(self._memo_short) >= MEMO_WORDS:
-                self._memo_short.clear()
-            self._memo_short[exact] = keys
-        return keys
+    def _words(self, toks: list[Word]) -> list["_WordInfo"]:
+        get = self._memo_words.get
+        word = self._word
+        return [get(t.exact) or word(t.exact) for t in toks]
 
     def _cue(self, exact: str) -> bool:
         return self._is(exact, _CUES)
@@ -300,29 +313,32 @@ class Discoverer:
             j += 1
         return j
 
-    def passage_spans(self, text: str, taken: list[tuple[int, int]], toks=None) -> list[tuple[int, int, str, list[str]]]:
+    def passage_spans(self, text: str, taken: list[tuple[int, int]], toks=None, infos=None) -> list[tuple[int, int, str, list[str]]]:
         """Candidate names in one passage: (first token, end token, kind, name words), not overlapping
         each other or the gazetteer's character spans in ``taken``."""
         toks = list(self.words.words(text)) if toks is None else toks
+        infos = self._words(toks) if infos is None else infos
         covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end} if taken else ()
         found: list[tuple[int, int, str]] = []
+        marks = [info[0] for info in infos]
+        marks.append(0)
+        # Most words start nothing: only those ``_span_at`` would look at further are visited.
+        visit = [k for k in range(len(toks)) if marks[k] & (_STARTS | _AN) or marks[k + 1] & _SON]
         i = 0
         chain = False  # inside a chain of narrators (حدثنا X، عن Y، عن Z)
-        marks_of = self._marks
-        marks = [marks_of(t.exact) for t in toks]
-        marks.append(0)
-        while i < len(toks):
-            # Most words start nothing: only those ``_span_at`` would look at further are asked.
-            span = self._span_at(toks, text, i) if marks[i] & _STARTS or marks[i + 1] & _SON else None
-            if span is None and chain and toks[i].exact == "عن":
-                span = self._narrator(toks, text, i)
-            elif span is not None and self._is(toks[i].exact, NARRATING_VERBS):
+        for k in visit:
+            if k < i:
+                continue
+            span = self._span_at(toks, text, k, marks[k] & _CUED) if marks[k] & _STARTS or marks[k + 1] & _SON else None
+            if span is None and chain and marks[k] & _AN:
+                span = self._narrator(toks, text, k)
+            elif span is not None and self._is(toks[k].exact, NARRATING_VERBS):
                 chain = True
-            if span and not any(k in covered for k in range(span[0], span[1])):
+            if span and not any(j in covered for j in range(span[0], span[1])):
                 found.append(span)
                 i = span[1]
             else:
-                i += 1
+                i = k + 1
         out = []
         for start, end, kind in found:
             names = [toks[k].exact for k in range(start, end)]
@@ -339,16 +355,8 @@ class Discoverer:
         closed = end == len(toks) or _broken(text, toks[end - 1], toks[end])
         return (nxt, end, "person") if end > nxt and closed else None
 
-    def _span_at(self, toks, text, i):
-        w = toks[i].exact
-        nxt = i + 1
-        # Most words start nothing: a cue, a particle, a word before بن, or an unknown word does.
-        if not (
-            self._is(w, _TRIGGERS) or (nxt < len(toks) and self._is(toks[nxt].exact, SONS))
-            or self._unknown(w) or _without_article(w) in ORG_HEADS
-        ):
-            return None
-        joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
+    def _cued_span(self, toks, text, i, w, nxt, joined):
+        """The cue rules of ``_span_at``, in order: a span or None when one applies, False when none does."""
         if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
             # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
             j = nxt
@@ -404,6 +412,19 @@ class Discoverer:
             if end > nxt and joined:
                 return (nxt, end, "place")
             return None
+        return False
+
+    def _span_at(self, toks, text, i, cued):
+        """The span that ``toks[i]`` starts, if any. Asked only of the words that may start one
+        (``_WordInfo.marks``: a cue, a particle, a word before بن, or an unknown word); ``cued``
+        says whether the word is in ``_HEADS`` (the cue rules are tried first)."""
+        w = toks[i].exact
+        nxt = i + 1
+        joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
+        if cued:
+            span = self._cued_span(toks, text, i, w, nxt, joined)
+            if span is not False:
+                return span
         # X بن Y: the word before بن starts the name (الحجاج بن يوسف).
         if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
             end = self._name_run(toks, text, i, first_any=True)
@@ -431,32 +452,34 @@ class Discoverer:
             words_per_passage = [self.words.words(text) for text in paragraphs]
         for text, taken, words in zip(paragraphs, taken_per_passage, words_per_passage, strict=True):
             toks = list(words)
-            spans = self.passage_spans(text, taken, toks)
+            infos = self._words(toks)
+            spans = self.passage_spans(text, taken, toks, infos)
             keys = [entity_key(names) for _, _, _, names in spans]
-            per_passage.append((text, toks, taken, spans, keys))
-            for (_, _, kind, names), key in zip(spans, keys):
+            per_passage.append((text, toks, taken, spans, keys, infos))
+            for (_, _, kind, names), key in zip(spans, keys, strict=True):
                 keys_kind.setdefault(key, kind)
                 if kind == "person" and len(names) > 1:
                     for w in names[1:]:
                         if w not in _PARTICLES and not _has_article(w):
                             full_by_word.setdefault(entity_key([w]), set()).add(key)
         out = []
-        short_keys = self._short_keys
-        for text, toks, taken, spans, keys in per_passage:
+        for text, toks, taken, spans, keys, infos in per_passage:
             mentions = []
             used = set()
-            for (start, end, kind, names), key in zip(spans, keys):
+            for (start, end, kind, names), key in zip(spans, keys, strict=True):
                 if len(names) == 1 and len(full_by_word.get(key, ())) == 1:
                     key = next(iter(full_by_word[key]))
                     kind = keys_kind[key]
                 used.update(range(start, end))
                 mentions.append(self._mention(text, toks[start].start, toks[end - 1].end, key, kind))
             # Short names alone (… نزار): a word that is one full name's part, not taken by anything.
-            for k, tok in enumerate(toks if full_by_word else ()):
-                # The word as written, or behind a clitic (ونزار); never a common word (أمس).
-                written, bare = short_keys(tok.exact)
-                full = full_by_word.get(written) or full_by_word.get(bare)
-                if not full or len(full) != 1:
+            # The word as written, or behind a clitic (ونزار); never a common word (أمس).
+            short = [k for k, info in enumerate(infos) if info.written in full_by_word or info.bare in full_by_word] if full_by_word else ()
+            for k in short:
+                tok = toks[k]
+                info = infos[k]
+                full = full_by_word.get(info.written) or full_by_word.get(info.bare)
+                if len(full) != 1:
                     continue
                 if k in used or self._stop(tok) or any(s < tok.end and tok.start < e for s, e in taken):
                     continue

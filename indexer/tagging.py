@@ -221,10 +221,16 @@ class Tagger:
         only the longest matches, without overlap."""
         i = 0
         match = self._match
+        last = len(cands) - 1
         for at in hits:
             if at < i:
                 continue
-            found = [entry for entry in entries_of(cands[at]) if len(entry[0]) == 1 or match(cands, at, entry[0])]
+            # A longer pattern's second word is tried first: most fail there.
+            second = cands[at + 1].forms if at < last else ()
+            found = [
+                entry for entry in entries_of(cands[at])
+                if len(entry[0]) == 1 or (entry[0][1] in second and match(cands, at, entry[0]))
+            ]
             if consume and found:
                 longest = max(len(e[0]) for e in found)
                 yield from ((at, e) for e in found if len(e[0]) == longest)
