@@ -96,6 +96,11 @@ _STARTS = 1
 _SON = 2
 _AN = 4
 _CUED = 8
+_PARTICLE = 16  # in _PARTICLES, a clitic in front allowed
+_FATHER = 32  # in FATHERS as written
+_CUE = 64  # in _CUES, a clitic in front allowed
+_DIGITS = 128
+_ARTICLE = 256  # carries the article (``_has_article``)
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -116,7 +121,7 @@ _ARABIC_ONLY = re.compile("[\u0621-\u064a]*")
 
 
 class _WordInfo(NamedTuple):
-    marks: int  # _STARTS | _SON | _AN
+    marks: int  # _STARTS | _SON | _AN | _CUED | _PARTICLE | …
     written: str  # grouping key of the word as written
     bare: str  # grouping key of the word without a clitic in front
 
@@ -227,6 +232,12 @@ class Discoverer:
         marks = (_STARTS if starts else 0) | (_SON if self._is(exact, SONS) else 0) | (_AN if exact == "عن" else 0)
         if self._is(exact, _HEADS) or _without_article(exact) in ORG_HEADS:
             marks |= _CUED
+        for bit, yes in (
+            (_PARTICLE, self._is(exact, _PARTICLES)), (_FATHER, exact in FATHERS), (_CUE, self._cue(exact)),
+            (_DIGITS, exact.isdigit()), (_ARTICLE, _has_article(exact)),
+        ):
+            if yes:
+                marks |= bit
         info = _WordInfo(marks, _word_key(exact), _word_key(_bare(exact)))
         if len(self._memo_words) >= MEMO_WORDS:
             self._memo_words.clear()
@@ -268,19 +279,22 @@ class Discoverer:
         after_particle = self._particle(toks[i], text) or (
             self._is(first, _PARTICLES) and not _TANWEEN & set(text[toks[i].start : toks[i].end])
         )
+        memo = self._memo_words.get
         while j < n and j - i < MAX_NAME_WORDS + 2:
             if _broken(text, toks[j - 1], toks[j]):
                 break
-            w = toks[j].exact
-            particle = self._particle(toks[j], text)
+            tok = toks[j]
+            w = tok.exact
+            marks = (memo(w) or self._word(w)).marks
+            particle = bool(marks & _PARTICLE) and not _TANWEEN & set(text[tok.start : tok.end])
             if after_particle:
                 # عبد الله, بن أبي طالب; not ابن أخي (kin), not وأخاً (a conjunction starts no name).
-                ok = (not self._stop(toks[j]) or w in FATHERS) and not w.startswith("و") and toks[j].stem not in KINSHIP
+                ok = (tok.stem is not None or marks & _FATHER) and not w.startswith("و") and tok.stem not in KINSHIP
             elif particle:
-                ok = j + 1 < n and not _broken(text, toks[j], toks[j + 1]) and not self._stop(toks[j + 1])
-            elif self._stop(toks[j]) or self._cue(w) or w.isdigit():
+                ok = j + 1 < n and not _broken(text, tok, toks[j + 1]) and not self._stop(toks[j + 1])
+            elif tok.stem is None or marks & (_CUE | _DIGITS):
                 ok = False
-            elif _has_article(w):
+            elif marks & _ARTICLE:
                 ok = w.endswith("ي") or self._unknown(w)  # الأنصاري, التيمي
             else:
                 ok = not self._common(w)
@@ -497,4 +511,16 @@ class Discoverer:
 
 def _broken(text: str, a: Word, b: Word) -> bool:
     """Whether punctuation stands between two words (a name never runs across it)."""
-    return any(ch in _BREAKS for ch in text[a.end : b.start])
+    gap = text[a.end : b.start]
+    if gap == " ":  # most words are one space apart
+        return False
+    broken = _GAPS.get(gap)
+    if broken is None:
+        broken = any(ch in _BREAKS for ch in gap)
+        if len(_GAPS) < MEMO_WORDS:
+            _GAPS[gap] = broken
+    return broken
+
+
+#: Gaps between words seen so far -> whether punctuation is in them.
+_GAPS: dict[str, bool] = {}
