@@ -101,6 +101,12 @@ _FATHER = 32  # in FATHERS as written
 _CUE = 64  # in _CUES, a clitic in front allowed
 _DIGITS = 128
 _ARTICLE = 256  # carries the article (``_has_article``)
+_TITLE = 512  # a person's title or a spokesman, a clitic in front allowed (so the rest)
+_ROLE = 1024
+_NARRATING = 2048
+_REPORTING = 4096
+_ORG = 8192  # an organisation head, with or without the article
+_PLACE = 16384
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -235,6 +241,10 @@ class Discoverer:
         for bit, yes in (
             (_PARTICLE, self._is(exact, _PARTICLES)), (_FATHER, exact in FATHERS), (_CUE, self._cue(exact)),
             (_DIGITS, exact.isdigit()), (_ARTICLE, _has_article(exact)),
+            (_TITLE, self._is(exact, PERSON_TITLES) or self._is(exact, SPOKESMEN)), (_ROLE, self._is(exact, ROLE_HEADS)),
+            (_NARRATING, self._is(exact, NARRATING_VERBS)), (_REPORTING, self._is(exact, REPORTING_VERBS)),
+            (_ORG, self._is(exact, ORG_HEADS) or (_has_article(exact) and _without_article(exact) in ORG_HEADS)),
+            (_PLACE, self._is(exact, PLACE_HEADS)),
         ):
             if yes:
                 marks |= bit
@@ -343,7 +353,7 @@ class Discoverer:
         for k in visit:
             if k < i:
                 continue
-            span = self._span_at(toks, text, k, marks[k] & _CUED) if marks[k] & _STARTS or marks[k + 1] & _SON else None
+            span = self._span_at(toks, text, k, marks[k]) if marks[k] & _STARTS or marks[k + 1] & _SON else None
             if span is None and chain and marks[k] & _AN:
                 span = self._narrator(toks, text, k)
             elif span is not None and self._is(toks[k].exact, NARRATING_VERBS):
@@ -369,9 +379,9 @@ class Discoverer:
         closed = end == len(toks) or _broken(text, toks[end - 1], toks[end])
         return (nxt, end, "person") if end > nxt and closed else None
 
-    def _cued_span(self, toks, text, i, w, nxt, joined):
+    def _cued_span(self, toks, text, i, w, nxt, joined, marks):
         """The cue rules of ``_span_at``, in order: a span or None when one applies, False when none does."""
-        if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
+        if marks & _TITLE or (marks & _ROLE and not marks & _ARTICLE):
             # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
             j = nxt
             while j < len(toks) and j - nxt < 4 and not _broken(text, toks[j - 1], toks[j]):
@@ -386,7 +396,7 @@ class Discoverer:
             if end > j and not (end - j == 1 and self._common(toks[j].exact)):
                 return (j, end, "person")
             return None
-        if self._is(w, NARRATING_VERBS):
+        if marks & _NARRATING:
             if not joined:
                 return None
             first = toks[nxt].exact
@@ -394,7 +404,7 @@ class Discoverer:
                 return None
             end = self._name_run(toks, text, nxt, first_any=True)
             return (nxt, end, "person") if end > nxt else None
-        if self._is(w, REPORTING_VERBS):
+        if marks & _REPORTING:
             end = self._name_run(toks, text, nxt)
             if end > nxt and joined:
                 words = [toks[k].exact for k in range(nxt, end)]
@@ -409,8 +419,8 @@ class Discoverer:
             if end > i + 1:
                 return (i, end, "organization" if self._is(w, FAMILIES) else "person")
             return None
-        if self._is(w, ORG_HEADS) or (_has_article(w) and _without_article(w) in ORG_HEADS):
-            if not _has_article(w):
+        if marks & _ORG:
+            if not marks & _ARTICLE:
                 end = self._complement(toks, text, nxt)
                 if end > nxt and joined:
                     return (i, end, "organization")
@@ -421,32 +431,32 @@ class Discoverer:
                     and not _broken(text, toks[end - 1], toks[end]) and end - nxt < MAX_COMPLEMENT_WORDS:
                 end += 1
             return (i, end, "organization") if end > nxt else None
-        if self._is(w, PLACE_HEADS) and not _has_article(w):
+        if marks & _PLACE and not marks & _ARTICLE:
             end = self._name_run(toks, text, nxt, first_any=True)
             if end > nxt and joined:
                 return (nxt, end, "place")
             return None
         return False
 
-    def _span_at(self, toks, text, i, cued):
+    def _span_at(self, toks, text, i, marks):
         """The span that ``toks[i]`` starts, if any. Asked only of the words that may start one
-        (``_WordInfo.marks``: a cue, a particle, a word before بن, or an unknown word); ``cued``
-        says whether the word is in ``_HEADS`` (the cue rules are tried first)."""
+        (``_WordInfo.marks``: a cue, a particle, a word before بن, or an unknown word); ``marks``
+        are the word's (with ``_CUED``, the cue rules are tried first)."""
         w = toks[i].exact
         nxt = i + 1
         joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
-        if cued:
-            span = self._cued_span(toks, text, i, w, nxt, joined)
+        if marks & _CUED:
+            span = self._cued_span(toks, text, i, w, nxt, joined, marks)
             if span is not False:
                 return span
         # X بن Y: the word before بن starts the name (الحجاج بن يوسف).
-        if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
+        if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not marks & _CUE:
             end = self._name_run(toks, text, i, first_any=True)
             if end > nxt + 1:
                 return (i, end, "person")
         # Words the lexicon does not know, nor their stems: a transliterated name (ريكس تيلرسون).
         # One such word alone is as often a rare inflection (يصطادوا، فاهدم): two in a row are needed.
-        if not self._stop(toks[i]) and not _has_article(w) and len(w) > 2 and self._unknown_word(toks[i]):
+        if not self._stop(toks[i]) and not marks & _ARTICLE and len(w) > 2 and self._unknown_word(toks[i]):
             end = nxt
             while end < len(toks) and end - i < MAX_NAME_WORDS and self._unknown_word(toks[end]) \
                     and not self._stop(toks[end]) and not _has_article(toks[end].exact) \
@@ -468,7 +478,8 @@ class Discoverer:
             toks = list(words)
             infos = self._words(toks)
             spans = self.passage_spans(text, taken, toks, infos)
-            keys = [entity_key(names) for _, _, _, names in spans]
+            # entity_key of each span, from the words' own keys
+            keys = [" ".join([infos[k].written for k in range(start, end)]) for start, end, _, _ in spans]
             per_passage.append((text, toks, taken, spans, keys, infos))
             for (_, _, kind, names), key in zip(spans, keys, strict=True):
                 keys_kind.setdefault(key, kind)
