@@ -107,6 +107,16 @@ _NARRATING = 2048
 _REPORTING = 4096
 _ORG = 8192  # an organisation head, with or without the article
 _PLACE = 16384
+#: Folded word -> the ``_WordInfo.marks`` bits of the lists that hold it (``_is`` adds a clitic).
+_LIST_BITS: dict[str, int] = {}
+for _words, _bit in (
+    (_TRIGGERS, _STARTS), (SONS, _SON), (_HEADS, _CUED), (_PARTICLES, _PARTICLE), (_CUES, _CUE),
+    (PERSON_TITLES | SPOKESMEN, _TITLE), (ROLE_HEADS, _ROLE), (NARRATING_VERBS, _NARRATING),
+    (REPORTING_VERBS, _REPORTING), (ORG_HEADS, _ORG), (PLACE_HEADS, _PLACE),
+):
+    for _word in _words:
+        _LIST_BITS[_word] = _LIST_BITS.get(_word, 0) | _bit
+del _words, _bit, _word
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -234,20 +244,23 @@ class Discoverer:
         (``_STARTS``: what ``_span_at`` looks for first), whether it is بن/ابن (``_SON``: the word
         before it may start one), whether it is عن (a chain of narrators goes on); and its grouping
         keys as written and without a clitic (``entity_key`` of the word alone)."""
-        starts = self._is(exact, _TRIGGERS) or self._unknown(exact) or _without_article(exact) in ORG_HEADS
-        marks = (_STARTS if starts else 0) | (_SON if self._is(exact, SONS) else 0) | (_AN if exact == "عن" else 0)
-        if self._is(exact, _HEADS) or _without_article(exact) in ORG_HEADS:
-            marks |= _CUED
-        for bit, yes in (
-            (_PARTICLE, self._is(exact, _PARTICLES)), (_FATHER, exact in FATHERS), (_CUE, self._cue(exact)),
-            (_DIGITS, exact.isdigit()), (_ARTICLE, _has_article(exact)),
-            (_TITLE, self._is(exact, PERSON_TITLES) or self._is(exact, SPOKESMEN)), (_ROLE, self._is(exact, ROLE_HEADS)),
-            (_NARRATING, self._is(exact, NARRATING_VERBS)), (_REPORTING, self._is(exact, REPORTING_VERBS)),
-            (_ORG, self._is(exact, ORG_HEADS) or (_has_article(exact) and _without_article(exact) in ORG_HEADS)),
-            (_PLACE, self._is(exact, PLACE_HEADS)),
-        ):
-            if yes:
-                marks |= bit
+        # ``_is`` of every list at once: the bits of the word as written and behind a clitic.
+        marks = _LIST_BITS.get(exact, 0)
+        if len(exact) > 3 and exact[0] in _CLITICS:
+            marks |= _LIST_BITS.get(exact[1:], 0)
+        article = _has_article(exact)
+        if _without_article(exact) in ORG_HEADS:
+            marks |= _STARTS | _CUED | (_ORG if article else 0)
+        if not marks & _STARTS and self._unknown(exact):
+            marks |= _STARTS
+        if article:
+            marks |= _ARTICLE
+        if exact in FATHERS:
+            marks |= _FATHER
+        if exact == "عن":
+            marks |= _AN
+        if exact.isdigit():
+            marks |= _DIGITS
         info = _WordInfo(marks, _word_key(exact), _word_key(_bare(exact)))
         if len(self._memo_words) >= MEMO_WORDS:
             self._memo_words.clear()
