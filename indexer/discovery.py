@@ -176,6 +176,9 @@ def entity_key(words: list[str]) -> str:
     return " ".join(_word_key(w) for w in words)
 
 
+_NO_LONG_VOWELS = str.maketrans("", "", "اوي")
+
+
 @lru_cache(maxsize=65536)
 def _word_key(w: str) -> str:
     if w in FATHERS:
@@ -184,7 +187,7 @@ def _word_key(w: str) -> str:
         return "بن"
     w = _without_article(w)
     if zipf(w) < UNKNOWN_ZIPF and len(w) > 3:
-        w = w[0] + "".join(ch for ch in w[1:-1] if ch not in "اوي") + w[-1]
+        w = w[0] + w[1:-1].translate(_NO_LONG_VOWELS) + w[-1]
     return w
 
 
