@@ -101,7 +101,7 @@ _FATHER = 32  # in FATHERS as written
 _CUE = 64  # in _CUES, a clitic in front allowed
 _DIGITS = 128
 _ARTICLE = 256  # carries the article (``_has_article``)
-_TITLE = 512  # a person's title or a spokesman, a clitic in front allowed (so the rest)
+_TITLE = 512  # in PERSON_TITLES or SPOKESMEN; this and the list bits below allow a clitic in front
 _ROLE = 1024
 _NARRATING = 2048
 _REPORTING = 4096
@@ -243,10 +243,12 @@ class Discoverer:
         return exact in words or (len(exact) > 3 and exact[0] in _CLITICS and exact[1:] in words)
 
     def _word(self, exact: str) -> "_WordInfo":
-        """What discovery asks of every word, once per distinct form: whether it may start a span
-        (``_STARTS``: what ``_span_at`` looks for first), whether it is بن/ابن (``_SON``: the word
-        before it may start one), whether it is عن (a chain of narrators goes on); and its grouping
-        keys as written and without a clitic (``entity_key`` of the word alone)."""
+        """What discovery asks of every word, once per distinct form, as bits: whether it may start
+        a span (``_STARTS``: what ``_span_at`` looks for first), whether it is بن/ابن (``_SON``: the
+        word before it may start one), whether it is عن (a chain of narrators goes on), which cue
+        lists hold it (``_LIST_BITS``), article, digits; and its grouping keys as written and
+        without a clitic (``entity_key`` of the word alone). A word's bits never depend on its
+        neighbours: the rules combine them in context."""
         # ``_is`` of every list at once: the bits of the word as written and behind a clitic.
         marks = _LIST_BITS.get(exact, 0)
         if len(exact) > 3 and exact[0] in _CLITICS:
