@@ -19,8 +19,10 @@ article and long vowels of unknown words dropped), so the same name gets the sam
 and every process that indexes one.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from arsearch.indexer.analysis import Word, WordAnalyzer
 from arsearch.indexer.folding import fold_text
@@ -73,6 +75,8 @@ PLACE_HEADS = _folded("مدينة, ولاية, محافظة, مطار, قرية,
 _CUES = PERSON_TITLES | ROLE_HEADS | REPORTING_VERBS | NARRATING_VERBS | ORG_HEADS | PLACE_HEADS
 _PARTICLES = SONS | FATHERS | SERVANTS | FAMILIES
 _TRIGGERS = _CUES | _PARTICLES | SPOKESMEN
+#: What ``_span_at`` tries before the X بن Y and unknown-word rules: a word in none starts neither.
+_HEADS = PERSON_TITLES | SPOKESMEN | ROLE_HEADS | NARRATING_VERBS | REPORTING_VERBS | _PARTICLES | ORG_HEADS | PLACE_HEADS
 
 #: Longest name a cue may introduce (words after the cue).
 MAX_NAME_WORDS = 4
@@ -84,6 +88,35 @@ UNKNOWN_ZIPF = 3.0
 #: Characters between two words that end a name.
 _BREAKS = set(".,،؛;:!?؟()[]{}«»\"'“”‘’-–—/|…")
 _CLITICS = "وفبلك"
+#: Distinct word forms a discoverer remembers per memo (tens of bytes each); past it the memo
+#: starts again empty.
+MEMO_WORDS = 200_000
+#: Bits of ``_WordInfo.marks``.
+_STARTS = 1
+_SON = 2
+_AN = 4
+_CUED = 8
+_PARTICLE = 16  # in _PARTICLES, a clitic in front allowed
+_FATHER = 32  # in FATHERS as written
+_CUE = 64  # in _CUES, a clitic in front allowed
+_DIGITS = 128
+_ARTICLE = 256  # carries the article (``_has_article``)
+_TITLE = 512  # in PERSON_TITLES or SPOKESMEN; this and the list bits below allow a clitic in front
+_ROLE = 1024
+_NARRATING = 2048
+_REPORTING = 4096
+_ORG = 8192  # an organisation head, with or without the article
+_PLACE = 16384
+#: Folded word -> the ``_WordInfo.marks`` bits of the lists that hold it (``_is`` adds a clitic).
+_LIST_BITS: dict[str, int] = {}
+for _words, _bit in (
+    (_TRIGGERS, _STARTS), (SONS, _SON), (_HEADS, _CUED), (_PARTICLES, _PARTICLE), (_CUES, _CUE),
+    (PERSON_TITLES | SPOKESMEN, _TITLE), (ROLE_HEADS, _ROLE), (NARRATING_VERBS, _NARRATING),
+    (REPORTING_VERBS, _REPORTING), (ORG_HEADS, _ORG), (PLACE_HEADS, _PLACE),
+):
+    for _word in _words:
+        _LIST_BITS[_word] = _LIST_BITS.get(_word, 0) | _bit
+del _words, _bit, _word
 #: Tanween: a particle written with it (أباً، ابنٌ) is a noun on its own, not the head of a name.
 _TANWEEN = set("\u064b\u064c\u064d")
 
@@ -100,8 +133,17 @@ class Mention:
     source: str = "discovered"  # or "gazetteer"
 
 
+_ARABIC_ONLY = re.compile("[\u0621-\u064a]*")
+
+
+class _WordInfo(NamedTuple):
+    marks: int  # _STARTS | _SON | _AN | _CUED | _PARTICLE | …
+    written: str  # grouping key of the word as written
+    bare: str  # grouping key of the word without a clitic in front
+
+
 def _arabic(exact: str) -> bool:
-    return all("\u0621" <= ch <= "\u064a" for ch in exact)
+    return _ARABIC_ONLY.fullmatch(exact) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -134,6 +176,9 @@ def entity_key(words: list[str]) -> str:
     return " ".join(_word_key(w) for w in words)
 
 
+_NO_LONG_VOWELS = str.maketrans("", "", "اوي")
+
+
 @lru_cache(maxsize=65536)
 def _word_key(w: str) -> str:
     if w in FATHERS:
@@ -142,7 +187,7 @@ def _word_key(w: str) -> str:
         return "بن"
     w = _without_article(w)
     if zipf(w) < UNKNOWN_ZIPF and len(w) > 3:
-        w = w[0] + "".join(ch for ch in w[1:-1] if ch not in "اوي") + w[-1]
+        w = w[0] + w[1:-1].translate(_NO_LONG_VOWELS) + w[-1]
     return w
 
 
@@ -155,6 +200,7 @@ _ROMAN = str.maketrans({
 })
 
 
+@lru_cache(maxsize=65536)
 def entity_id(key: str) -> str:
     """A lowercase ASCII id from a grouping key (تبون → tbwn), valid in a gazetteer file."""
     out = key.translate(_ROMAN)
@@ -170,6 +216,7 @@ class Discoverer:
         # relies on): which cue lists hold it, with or without a clitic; common; unknown.
         self._memo_common: dict[str, bool] = {}
         self._memo_unknown: dict[str, bool] = {}
+        self._memo_words: dict[str, _WordInfo] = {}  # exact -> what every word is asked
 
     # --- word classes ------------------------------------------------------------------------------
     def _stop(self, w: Word) -> bool:
@@ -194,6 +241,41 @@ class Discoverer:
     def _is(exact: str, words: frozenset[str]) -> bool:
         # Two set lookups cost less than building a memo key (this runs for every word of a passage).
         return exact in words or (len(exact) > 3 and exact[0] in _CLITICS and exact[1:] in words)
+
+    def _word(self, exact: str) -> "_WordInfo":
+        """What discovery asks of every word, once per distinct form, as bits: whether it may start
+        a span (``_STARTS``: what ``_span_at`` looks for first), whether it is بن/ابن (``_SON``: the
+        word before it may start one), whether it is عن (a chain of narrators goes on), which cue
+        lists hold it (``_LIST_BITS``), article, digits; and its grouping keys as written and
+        without a clitic (``entity_key`` of the word alone). A word's bits never depend on its
+        neighbours: the rules combine them in context."""
+        # ``_is`` of every list at once: the bits of the word as written and behind a clitic.
+        marks = _LIST_BITS.get(exact, 0)
+        if len(exact) > 3 and exact[0] in _CLITICS:
+            marks |= _LIST_BITS.get(exact[1:], 0)
+        article = _has_article(exact)
+        if _without_article(exact) in ORG_HEADS:
+            marks |= _STARTS | _CUED | (_ORG if article else 0)
+        if not marks & _STARTS and self._unknown(exact):
+            marks |= _STARTS
+        if article:
+            marks |= _ARTICLE
+        if exact in FATHERS:
+            marks |= _FATHER
+        if exact == "عن":
+            marks |= _AN
+        if exact.isdigit():
+            marks |= _DIGITS
+        info = _WordInfo(marks, _word_key(exact), _word_key(_bare(exact)))
+        if len(self._memo_words) >= MEMO_WORDS:
+            self._memo_words.clear()
+        self._memo_words[exact] = info
+        return info
+
+    def _words(self, toks: list[Word]) -> list["_WordInfo"]:
+        get = self._memo_words.get
+        word = self._word
+        return [get(t.exact) or word(t.exact) for t in toks]
 
     def _cue(self, exact: str) -> bool:
         return self._is(exact, _CUES)
@@ -225,19 +307,22 @@ class Discoverer:
         after_particle = self._particle(toks[i], text) or (
             self._is(first, _PARTICLES) and not _TANWEEN & set(text[toks[i].start : toks[i].end])
         )
+        memo = self._memo_words.get
         while j < n and j - i < MAX_NAME_WORDS + 2:
             if _broken(text, toks[j - 1], toks[j]):
                 break
-            w = toks[j].exact
-            particle = self._particle(toks[j], text)
+            tok = toks[j]
+            w = tok.exact
+            marks = (memo(w) or self._word(w)).marks
+            particle = bool(marks & _PARTICLE) and not _TANWEEN & set(text[tok.start : tok.end])
             if after_particle:
                 # عبد الله, بن أبي طالب; not ابن أخي (kin), not وأخاً (a conjunction starts no name).
-                ok = (not self._stop(toks[j]) or w in FATHERS) and not w.startswith("و") and toks[j].stem not in KINSHIP
+                ok = (tok.stem is not None or marks & _FATHER) and not w.startswith("و") and tok.stem not in KINSHIP
             elif particle:
-                ok = j + 1 < n and not _broken(text, toks[j], toks[j + 1]) and not self._stop(toks[j + 1])
-            elif self._stop(toks[j]) or self._cue(w) or w.isdigit():
+                ok = j + 1 < n and not _broken(text, tok, toks[j + 1]) and not self._stop(toks[j + 1])
+            elif tok.stem is None or marks & (_CUE | _DIGITS):
                 ok = False
-            elif _has_article(w):
+            elif marks & _ARTICLE:
                 ok = w.endswith("ي") or self._unknown(w)  # الأنصاري, التيمي
             else:
                 ok = not self._common(w)
@@ -270,25 +355,32 @@ class Discoverer:
             j += 1
         return j
 
-    def passage_spans(self, text: str, taken: list[tuple[int, int]], toks=None) -> list[tuple[int, int, str, list[str]]]:
+    def passage_spans(self, text: str, taken: list[tuple[int, int]], toks=None, infos=None) -> list[tuple[int, int, str, list[str]]]:
         """Candidate names in one passage: (first token, end token, kind, name words), not overlapping
         each other or the gazetteer's character spans in ``taken``."""
         toks = list(self.words.words(text)) if toks is None else toks
-        covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end}
+        infos = self._words(toks) if infos is None else infos
+        covered = {k for k, t in enumerate(toks) for s, e in taken if t.start < e and s < t.end} if taken else ()
         found: list[tuple[int, int, str]] = []
+        marks = [info[0] for info in infos]
+        marks.append(0)
+        # Most words start nothing: only those ``_span_at`` would look at further are visited.
+        visit = [k for k in range(len(toks)) if marks[k] & (_STARTS | _AN) or marks[k + 1] & _SON]
         i = 0
         chain = False  # inside a chain of narrators (حدثنا X، عن Y، عن Z)
-        while i < len(toks):
-            span = self._span_at(toks, text, i)
-            if span is None and chain and toks[i].exact == "عن":
-                span = self._narrator(toks, text, i)
-            elif span is not None and self._is(toks[i].exact, NARRATING_VERBS):
+        for k in visit:
+            if k < i:
+                continue
+            span = self._span_at(toks, text, k, marks[k]) if marks[k] & _STARTS or marks[k + 1] & _SON else None
+            if span is None and chain and marks[k] & _AN:
+                span = self._narrator(toks, text, k)
+            elif span is not None and self._is(toks[k].exact, NARRATING_VERBS):
                 chain = True
-            if span and not any(k in covered for k in range(span[0], span[1])):
+            if span and not any(j in covered for j in range(span[0], span[1])):
                 found.append(span)
                 i = span[1]
             else:
-                i += 1
+                i = k + 1
         out = []
         for start, end, kind in found:
             names = [toks[k].exact for k in range(start, end)]
@@ -305,17 +397,9 @@ class Discoverer:
         closed = end == len(toks) or _broken(text, toks[end - 1], toks[end])
         return (nxt, end, "person") if end > nxt and closed else None
 
-    def _span_at(self, toks, text, i):
-        w = toks[i].exact
-        nxt = i + 1
-        # Most words start nothing: a cue, a particle, a word before بن, or an unknown word does.
-        if not (
-            self._is(w, _TRIGGERS) or (nxt < len(toks) and self._is(toks[nxt].exact, SONS))
-            or self._unknown(w) or _without_article(w) in ORG_HEADS
-        ):
-            return None
-        joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
-        if self._is(w, PERSON_TITLES) or self._is(w, SPOKESMEN) or (self._is(w, ROLE_HEADS) and not _has_article(w)):
+    def _cued_span(self, toks, text, i, w, nxt, joined, marks):
+        """The cue rules of ``_span_at``, in order: a span or None when one applies, False when none does."""
+        if marks & _TITLE or (marks & _ROLE and not marks & _ARTICLE):
             # Skip the role's complement and nationality (وزير الخارجية المغربي, الناطق باسم الحكومة).
             j = nxt
             while j < len(toks) and j - nxt < 4 and not _broken(text, toks[j - 1], toks[j]):
@@ -330,7 +414,7 @@ class Discoverer:
             if end > j and not (end - j == 1 and self._common(toks[j].exact)):
                 return (j, end, "person")
             return None
-        if self._is(w, NARRATING_VERBS):
+        if marks & _NARRATING:
             if not joined:
                 return None
             first = toks[nxt].exact
@@ -338,7 +422,7 @@ class Discoverer:
                 return None
             end = self._name_run(toks, text, nxt, first_any=True)
             return (nxt, end, "person") if end > nxt else None
-        if self._is(w, REPORTING_VERBS):
+        if marks & _REPORTING:
             end = self._name_run(toks, text, nxt)
             if end > nxt and joined:
                 words = [toks[k].exact for k in range(nxt, end)]
@@ -353,8 +437,8 @@ class Discoverer:
             if end > i + 1:
                 return (i, end, "organization" if self._is(w, FAMILIES) else "person")
             return None
-        if self._is(w, ORG_HEADS) or (_has_article(w) and _without_article(w) in ORG_HEADS):
-            if not _has_article(w):
+        if marks & _ORG:
+            if not marks & _ARTICLE:
                 end = self._complement(toks, text, nxt)
                 if end > nxt and joined:
                     return (i, end, "organization")
@@ -365,19 +449,32 @@ class Discoverer:
                     and not _broken(text, toks[end - 1], toks[end]) and end - nxt < MAX_COMPLEMENT_WORDS:
                 end += 1
             return (i, end, "organization") if end > nxt else None
-        if self._is(w, PLACE_HEADS) and not _has_article(w):
+        if marks & _PLACE and not marks & _ARTICLE:
             end = self._name_run(toks, text, nxt, first_any=True)
             if end > nxt and joined:
                 return (nxt, end, "place")
             return None
+        return False
+
+    def _span_at(self, toks, text, i, marks):
+        """The span that ``toks[i]`` starts, if any. Asked only of the words that may start one
+        (``_WordInfo.marks``: a cue, a particle, a word before بن, or an unknown word); ``marks``
+        are the word's (with ``_CUED``, the cue rules are tried first)."""
+        w = toks[i].exact
+        nxt = i + 1
+        joined = nxt < len(toks) and not _broken(text, toks[i], toks[nxt])
+        if marks & _CUED:
+            span = self._cued_span(toks, text, i, w, nxt, joined, marks)
+            if span is not False:
+                return span
         # X بن Y: the word before بن starts the name (الحجاج بن يوسف).
-        if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not self._cue(w):
+        if joined and self._particle(toks[nxt], text) and toks[nxt].exact in SONS and not self._stop(toks[i]) and not marks & _CUE:
             end = self._name_run(toks, text, i, first_any=True)
             if end > nxt + 1:
                 return (i, end, "person")
         # Words the lexicon does not know, nor their stems: a transliterated name (ريكس تيلرسون).
         # One such word alone is as often a rare inflection (يصطادوا، فاهدم): two in a row are needed.
-        if not self._stop(toks[i]) and not _has_article(w) and len(w) > 2 and self._unknown_word(toks[i]):
+        if not self._stop(toks[i]) and not marks & _ARTICLE and len(w) > 2 and self._unknown_word(toks[i]):
             end = nxt
             while end < len(toks) and end - i < MAX_NAME_WORDS and self._unknown_word(toks[end]) \
                     and not self._stop(toks[end]) and not _has_article(toks[end].exact) \
@@ -397,33 +494,39 @@ class Discoverer:
             words_per_passage = [self.words.words(text) for text in paragraphs]
         for text, taken, words in zip(paragraphs, taken_per_passage, words_per_passage, strict=True):
             toks = list(words)
-            spans = self.passage_spans(text, taken, toks)
-            per_passage.append((text, toks, taken, spans))
-            for _, _, kind, names in spans:
-                key = entity_key(names)
+            infos = self._words(toks)
+            spans = self.passage_spans(text, taken, toks, infos)
+            # entity_key of each span, from the words' own keys
+            keys = [" ".join([infos[k].written for k in range(start, end)]) for start, end, _, _ in spans]
+            per_passage.append((text, toks, taken, spans, keys, infos))
+            for (_, _, kind, names), key in zip(spans, keys, strict=True):
                 keys_kind.setdefault(key, kind)
                 if kind == "person" and len(names) > 1:
                     for w in names[1:]:
                         if w not in _PARTICLES and not _has_article(w):
                             full_by_word.setdefault(entity_key([w]), set()).add(key)
         out = []
-        for text, toks, taken, spans in per_passage:
+        for text, toks, taken, spans, keys, infos in per_passage:
             mentions = []
             used = set()
-            for start, end, kind, names in spans:
-                key = entity_key(names)
+            for (start, end, kind, names), key in zip(spans, keys, strict=True):
                 if len(names) == 1 and len(full_by_word.get(key, ())) == 1:
                     key = next(iter(full_by_word[key]))
                     kind = keys_kind[key]
                 used.update(range(start, end))
                 mentions.append(self._mention(text, toks[start].start, toks[end - 1].end, key, kind))
             # Short names alone (… نزار): a word that is one full name's part, not taken by anything.
-            for k, tok in enumerate(toks if full_by_word else ()):
+            # The word as written, or behind a clitic (ونزار); never a common word (أمس).
+            short = [k for k, info in enumerate(infos) if info.written in full_by_word or info.bare in full_by_word] if full_by_word else ()
+            for k in short:
+                tok = toks[k]
+                info = infos[k]
+                full = full_by_word.get(info.written) or full_by_word.get(info.bare)
+                if len(full) != 1:
+                    continue
                 if k in used or self._stop(tok) or any(s < tok.end and tok.start < e for s, e in taken):
                     continue
-                # The word as written, or behind a clitic (ونزار); never a common word (أمس).
-                full = full_by_word.get(entity_key([tok.exact])) or full_by_word.get(entity_key([_bare(tok.exact)]))
-                if full and len(full) == 1 and not self._common(tok.exact):
+                if not self._common(tok.exact):
                     key = next(iter(full))
                     mentions.append(self._mention(text, tok.start, tok.end, key, keys_kind[key]))
             mentions.sort(key=lambda m: m.start)
@@ -437,4 +540,16 @@ class Discoverer:
 
 def _broken(text: str, a: Word, b: Word) -> bool:
     """Whether punctuation stands between two words (a name never runs across it)."""
-    return any(ch in _BREAKS for ch in text[a.end : b.start])
+    gap = text[a.end : b.start]
+    if gap == " ":  # most words are one space apart
+        return False
+    broken = _GAPS.get(gap)
+    if broken is None:
+        broken = any(ch in _BREAKS for ch in gap)
+        if len(_GAPS) < MEMO_WORDS:
+            _GAPS[gap] = broken
+    return broken
+
+
+#: Gaps between words seen so far -> whether punctuation is in them.
+_GAPS: dict[str, bool] = {}

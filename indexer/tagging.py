@@ -23,6 +23,7 @@ stem of التركي is the verb ترك "left", that of سوري is سور "wall
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from arsearch.indexer.analysis import Word, WordAnalyzer
 from arsearch.indexer.corpus import Article
@@ -65,6 +66,30 @@ class PassageTags:
 
 
 Pattern = tuple[str, ...]
+#: Distinct word forms whose table lookups a tagger remembers (a few hundred bytes each); past it
+#: the memo starts again empty.
+MEMO_FORMS = 200_000
+
+
+class _Forms(NamedTuple):
+    """One word form's candidate forms and the table entries they start, looked up once."""
+
+    stem: str
+    forms: frozenset[str]
+    mentions: tuple  # entries of the names-and-roles table whose first word is one of the forms
+    topics: tuple  # entries of the topic table, likewise
+    adjectives: tuple[str, ...]  # countries whose one-word nationality adjective is one of the forms
+    counterpart: bool  # the word is نظير (نظيره الفرنسي)
+    pair: str | None  # "person" / "country" for a dual of PAIR_PEOPLE / PAIR_COUNTRIES
+    any: bool  # any of the above: the word matters to some table or rule
+
+
+def _mention_entries(forms: _Forms) -> tuple:
+    return forms.mentions
+
+
+def _topic_entries(forms: _Forms) -> tuple:
+    return forms.topics
 
 
 class Tagger:
@@ -81,6 +106,8 @@ class Tagger:
         self._mentions: dict[str, list[tuple[Pattern, str, Role | None]]] = defaultdict(list)
         self._topics: dict[str, list[tuple[Pattern, str, None]]] = defaultdict(list)
         self._adjectives: dict[str, str] = {}  # one-word adjective key -> country id
+        self._memo: dict[str, _Forms] = {}  # exact -> _Forms of its first stem
+        self._memo_other: dict[tuple[str, str], _Forms] = {}  # (exact, stem) -> _Forms of other stems
         for actor in gazetteer.actors.values():
             for name in actor.ar:
                 # A country's one-word name is matched as written too: it is never inflected, and a
@@ -131,55 +158,90 @@ class Tagger:
         if pattern and entry not in table[pattern[0]]:
             table[pattern[0]].append(entry)
 
-    def _candidates(self, words: tuple[Word, ...]) -> tuple[list[tuple[str, ...]], list[Word]]:
-        """Per word (stop words out): its stem, and the stem without a bare clitic in front; its
-        written forms with and without clitics (``written_forms``), marked with ``EXACT``. With the
-        words themselves, for the mentions' character offsets."""
-        out = []
+    def _forms_of(self, word: Word) -> "_Forms":
+        """What the tables say about one word form, computed once per distinct (exact, stem): a
+        word's candidate forms depend on nothing else, and news repeats its vocabulary."""
+        forms = self._forms(word)
+        mentions = tuple(entry for form in forms for entry in self._mentions.get(form, ()))
+        topics = tuple(entry for form in forms for entry in self._topics.get(form, ()))
+        adjectives = tuple(self._adjectives[f] for f in forms if f in self._adjectives)
+        pair = None
+        if word.exact.endswith(("ان", "ين")) and not word.stem.endswith(("ان", "ين")):
+            pair = self._pair_stems.get(word.stem)
+        counterpart = _COUNTERPART in forms
+        found = _Forms(
+            word.stem, frozenset(forms), mentions, topics, adjectives, counterpart, pair,
+            bool(mentions or topics or adjectives or counterpart or pair),
+        )
+        # Most forms have one stem; the same folded form with another stem (جهودا، جهوداً) is
+        # remembered apart, so that neither pushes the other out.
+        memo, key = (self._memo, word.exact) if self._memo.get(word.exact) is None else (self._memo_other, word[2:])
+        if len(memo) >= MEMO_FORMS:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _forms(self, word: Word) -> tuple[str, ...]:
+        """A word's stem, and the stem without a bare clitic in front; its written forms with and
+        without clitics (``written_forms``), marked with ``EXACT``."""
+        forms = [word.stem]
+        forms += (EXACT + w for w in written_forms(word.exact))
+        if word.exact[0] in _CLITICS and len(word.exact) > 4:
+            _, bare = self.words.analyze(word.exact[1:])
+            if bare and bare != word.stem:
+                forms.append(bare)
+        return tuple(forms)
+
+    def _candidates(self, words: tuple[Word, ...]) -> tuple[list["_Forms"], list[Word]]:
+        """Per word (stop words out): what its forms match (``_forms_of``). With the words
+        themselves, for the mentions' character offsets."""
+        cands = []
         kept = []
-        analyze = self.words.analyze
+        memo = self._memo.get
         for word in words:
-            if word.stem is None:
+            stem = word.stem
+            if stem is None:
                 continue
+            found = memo(word.exact)
+            if found is None or found.stem != stem:
+                found = self._memo_other.get(word[2:]) or self._forms_of(word)
+            cands.append(found)
             kept.append(word)
-            forms = [word.stem]
-            forms += (EXACT + w for w in written_forms(word.exact))
-            if word.exact[0] in _CLITICS and len(word.exact) > 4:
-                _, bare = analyze(word.exact[1:])
-                if bare and bare != word.stem:
-                    forms.append(bare)
-            out.append(tuple(forms))
-        return out, kept
+        return cands, kept
 
     @staticmethod
-    def _match(cands: list[tuple[str, ...]], i: int, pattern: Pattern) -> bool:
+    def _match(cands: list["_Forms"], i: int, pattern: Pattern) -> bool:
         if i + len(pattern) > len(cands):
             return False
-        return all(pattern[j] in cands[i + j] for j in range(1, len(pattern)))
+        return all(pattern[j] in cands[i + j].forms for j in range(1, len(pattern)))
 
-    def _scan(self, cands, table, consume: bool):
-        """Yield (word index, entry) for each match; with ``consume``, only the longest matches,
-        without overlap."""
+    def _scan(self, cands, hits: list[int], entries_of, consume: bool):
+        """Yield (word index, entry) for each match of the entries ``entries_of`` a word's forms
+        start, looking only at the words in ``hits`` (the others start none); with ``consume``,
+        only the longest matches, without overlap."""
         i = 0
-        while i < len(cands):
+        match = self._match
+        last = len(cands) - 1
+        for at in hits:
+            if at < i:
+                continue
+            # A longer pattern's second word is tried first: most fail there.
+            second = cands[at + 1].forms if at < last else ()
             found = [
-                entry
-                for form in cands[i]
-                for entry in table.get(form, ())
-                if self._match(cands, i, entry[0])
+                entry for entry in entries_of(cands[at])
+                if len(entry[0]) == 1 or (entry[0][1] in second and match(cands, at, entry[0]))
             ]
             if consume and found:
                 longest = max(len(e[0]) for e in found)
-                yield from ((i, e) for e in found if len(e[0]) == longest)
-                i += longest
+                yield from ((at, e) for e in found if len(e[0]) == longest)
+                i = at + longest
             else:
-                yield from ((i, e) for e in found)
-                i += 1
+                yield from ((at, e) for e in found)
 
-    def _topics_with_evidence(self, cands) -> set[str]:
+    def _topics_with_evidence(self, cands, hits: list[int]) -> set[str]:
         """Topics with two distinct terms, or one term of several words, or one of their names."""
         terms = defaultdict(set)
-        for _, (pattern, ident, _) in self._scan(cands, self._topics, consume=False):
+        for _, (pattern, ident, _) in self._scan(cands, hits, _topic_entries, consume=False):
             terms[ident].add(pattern)
         return {
             ident for ident, found in terms.items()
@@ -194,23 +256,21 @@ class Tagger:
         words_per_passage = [self.words.words(text) for text in article.paragraphs]
         for words in words_per_passage:
             cands, kept = self._candidates(words)
-            found = list(self._scan(cands, self._mentions, consume=True))
+            # The few words any table or rule knows; the scans look at them alone.
+            hits = [i for i, c in enumerate(cands) if c.any]
+            found = list(self._scan(cands, [i for i in hits if cands[i].mentions], _mention_entries, consume=True))
             mentions = [entry for _, entry in found]
             taken_per_passage.append([(kept[i].start, kept[i + len(e[0]) - 1].end, e) for i, e in found])
             actors = {ident for _, ident, role in mentions if role is None}
             roles = [(ident, role) for _, ident, role in mentions if role is not None]
-            topics = self._topics_with_evidence(cands)
+            topics = self._topics_with_evidence(cands, [i for i in hits if cands[i].topics])
             counterparts = [
-                self._adjectives[f]
-                for i in range(len(cands) - 1)
-                if _COUNTERPART in cands[i]
-                for f in cands[i + 1]
-                if f in self._adjectives
+                ident
+                for i in hits
+                if cands[i].counterpart and i + 1 < len(cands)
+                for ident in cands[i + 1].adjectives
             ]
-            pairs = {
-                self._pair_stems[w.stem] for w in kept
-                if w.stem in self._pair_stems and w.exact.endswith(("ان", "ين")) and not w.stem.endswith(("ان", "ين"))
-            }
+            pairs = {cands[i].pair for i in hits if cands[i].pair is not None}
             per_passage.append((actors, topics, roles, counterparts, pairs))
             named |= actors
         people_of = defaultdict(set)

@@ -67,3 +67,44 @@ def test_role_is_inferred_only_when_the_actor_is_named_and_held_it_then(tags):
     assert unnamed[0].inferred == ()
     medvedev_years = tagger.tag_article(Article("c", text, date="2010-01-01"))
     assert medvedev_years[0].inferred == ()
+
+
+def _tagger(gazetteer, discover=True):
+    return Tagger(gazetteer, WordAnalyzer(load_stopwords(), gazetteer.protected_names()), discover=discover)
+
+
+def test_a_folded_form_with_two_stems_is_tagged_by_each_stem():
+    # جهوداً and جهودا fold alike; only the first stems to جهود, the name. A memo of word forms
+    # keyed by the folded form alone would tag the second as the first (or the first as the second).
+    tagger = _tagger(Gazetteer.from_dict({"actors": [{"id": "juhud", "kind": "organization", "ar": ["جهود"]}]}), False)
+    with_tanween = Article("a", ("بذلت الحكومة جهوداً كبيرة.",))
+    plain = Article("b", ("بذلت الحكومة جهودا كبيرة.",))
+    assert [t.actors for t in tagger.tag_article(with_tanween)] == [("juhud",)]
+    assert [t.actors for t in tagger.tag_article(plain)] == [()]
+    assert [t.actors for t in tagger.tag_article(with_tanween)] == [("juhud",)]
+
+
+def test_remembered_word_forms_tag_as_a_fresh_tagger_does(monkeypatch):
+    """A tagger that has seen other articles, and whose memos overflow all the time, tags each
+    article as a new tagger does: the same words mean different things in different articles."""
+    from arsearch.indexer import discovery, tagging
+
+    gazetteer = Gazetteer.load()
+    (seed,) = list(read_articles(SEEDS))
+    articles = [
+        seed,
+        Article("full", ("وقال اللواء خالد نزار إن الجيش لم يتدخل.", "وأضاف نزار أن الوضع تغير، وكرر ونزار موقفه.")),
+        Article("short", ("وأضاف نزار أن الوضع تغير.",)),  # نزار alone is nobody here
+        Article("chain", ("حدثنا مالك، عن نافع، عن ابن عمر قال: سألته عن الصلاة.",)),
+        Article("pair", ("التقى بوتين وماكرون في باريس.", "وقال الرئيسان إن الحوار مستمر."), date="2017-11-20"),
+        Article("trio", ("التقى بوتين وماكرون وأردوغان.", "وقال الرئيسان إن الحوار مستمر."), date="2017-11-20"),
+    ]
+    fresh = [_tagger(gazetteer).tag_article(a) for a in articles]
+    assert fresh[2][0].discovered == () and fresh[1][1].discovered == fresh[1][0].discovered
+    assert set(fresh[4][1].inferred) == {"putin", "macron"} and fresh[5][1].inferred == ()
+    monkeypatch.setattr(tagging, "MEMO_FORMS", 7)
+    monkeypatch.setattr(discovery, "MEMO_WORDS", 7)
+    warm = _tagger(gazetteer)
+    for order in (articles, articles[::-1]):
+        for article in order:
+            assert warm.tag_article(article) == fresh[articles.index(article)], article.article_id
