@@ -273,13 +273,17 @@ def latencies(indexes: dict[str, Path], engines_timed: tuple[str, ...], queries:
     per_run: list[dict[str, list[float]]] = []
     disagree: list[str] = []
     try:
-        started = time.monotonic()
-        for _, q in warmup:
-            for e in engines.values():
+        spent = dict.fromkeys(engines, 0.0)
+        for n, (_, q) in enumerate(warmup):
+            for name, e in engines.items():
+                t = time.perf_counter()
                 e.search(q)
-        warm = (time.monotonic() - started) / max(1, len(warmup))
-        log(f"warm-up: {warm * 1000:,.0f} ms per query for all engines; the timed runs should take about "
-            f"{warm * len(queries) * runs / 60:.0f} min" + (" (less: the reference runs a sample)" if ref in engines else ""))
+                if n >= len(warmup) // 2:  # the first ones pay for opening and loading
+                    spent[name] += time.perf_counter() - t
+        later = max(1, len(warmup) - len(warmup) // 2)
+        expect = sum(t / later * (len(sample) if name == ref else len(queries)) for name, t in spent.items()) * runs
+        log("warm-up, ms per query: " + ", ".join(f"{name} {t / later * 1000:,.0f}" for name, t in spent.items())
+            + f"; the timed runs should take ~{expect / 60:.1f} min")
         eta = Eta(log, "timed searches", runs * len(queries))
         for run in range(runs):
             times: dict[str, list[float]] = {name: [] for name in engines}
