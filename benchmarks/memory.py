@@ -14,7 +14,7 @@ it, at each size; and the stories step's own transient peak on top of that. The 
 sizes, per passage, is what a 1M rebuild adds per passage.
 
     python -m benchmarks.memory --size 100k --files 1,3,0 --work DIR              # 10k, 30k, 100k passages
-    python -m benchmarks.memory --size 100k --files 1,3 --attribute --work DIR    # which structures grow
+    python -m benchmarks.memory --size 100k --articles 25,75 --attribute --work DIR   # which structures grow
 """
 
 import argparse
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from benchmarks.corpus import build_corpus
 from benchmarks.rebuild import environment, subset
-from benchmarks.speed import run_build
+from benchmarks.speed import run_build, tree_pids
 
 #: Where the line through the peaks is read off: the issue's target size.
 TARGET_PASSAGES = 1_000_000
@@ -57,11 +57,38 @@ def peak_at(timeline: list[tuple[float, int]]) -> float:
     return t / end
 
 
+def tree_memory(pid: int) -> dict[str, int]:
+    """Bytes of a process tree now: resident (``VmRSS`` summed, what ``benchmarks.speed`` reports:
+    pages a forked child shares with its parent count twice, and so do mapped index files), its
+    proportional share (``Pss``: shared pages split between the processes sharing them), and the
+    anonymous part of that (``Pss_Anon``: the heap, which the kernel cannot drop; file-backed pages,
+    the index files mapped for reading, it can)."""
+    out = dict.fromkeys(KEYS, 0)
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    name, _, rest = line.partition(":")
+                    if name in ROLLUP:
+                        out[ROLLUP[name]] += int(rest.split()[0]) * 1024
+        except (FileNotFoundError, ProcessLookupError, ValueError, PermissionError):
+            continue
+    return out
+
+
+#: What ``tree_memory`` reports, from which line of ``smaps_rollup``.
+ROLLUP = {"Rss": "rss", "Pss": "pss", "Pss_Anon": "anon"}
+KEYS = tuple(ROLLUP.values())
+
+
 def measure(source: Path, procs: int, work: Path) -> dict:
-    timeline: list[tuple[float, int]] = []
+    timeline: list = []
     with environment({"ARSEARCH_REBUILD_PROCS": str(procs)}):
-        r = run_build("arsearch", source, work / "index", timeline)
-    r["peak_at"] = peak_at(timeline)
+        r = run_build("arsearch", source, work / "index", timeline, tree_memory)
+    for key in KEYS:
+        series = [(t, m[key]) for t, m in timeline]
+        r[f"{key}_mb"] = max((m for _, m in series), default=0) / 2**20
+        r[f"{key}_at"] = peak_at(series)
     return r
 
 
@@ -145,12 +172,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", default="100k", help="the corpus (of benchmarks.corpus) whose first files are built")
     ap.add_argument("--files", default="1,3,0", help="comma-separated prefixes, in files (0: the whole corpus)")
+    ap.add_argument("--articles", default="", help="instead of --files: prefixes in articles (200 passages each)")
     ap.add_argument("--procs", default="1,2", help="comma-separated process counts (ARSEARCH_REBUILD_PROCS)")
     ap.add_argument("--attribute", action="store_true", help="instead: what is allocated, by module (tracemalloc)")
     ap.add_argument("--work", type=Path, required=True, help="scratch folder for the corpora's links and indexes")
     args = ap.parse_args(argv)
     source = build_corpus(args.size)
-    sources = [subset(source, int(f), 0, args.work) for f in args.files.split(",")]
+    sources = ([subset(source, 0, int(a), args.work) for a in args.articles.split(",")] if args.articles
+               else [subset(source, int(f), 0, args.work) for f in args.files.split(",")])
     log = lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
     head = (f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"ARSEARCH_WRITER_MB={os.environ.get('ARSEARCH_WRITER_MB', 'default')}")
@@ -171,23 +200,26 @@ def main(argv=None) -> None:
             results[p].append(measure(s, p, args.work))
             loads.append(os.getloadavg()[0])
             r = results[p][-1]
-            log(f"{r['passages']:,} passages: peak {r['peak_mb']:,.0f} MB at {r['peak_at']:.0%} of {r['seconds']:.0f} s")
+            log(f"{r['passages']:,} passages: peak resident {r['rss_mb']:,.0f} MB, proportional {r['pss_mb']:,.0f}, "
+                f"anonymous {r['anon_mb']:,.0f} at {r['anon_at']:.0%} of {r['seconds']:.0f} s")
     print(f"Rebuild peak memory by size, prefixes of {source.name}, one build each, {head}, load average "
-          f"{min(loads):.1f}–{max(loads):.1f}:\n")
-    print("| passages | " + " | ".join(f"{p} process{'es' if p > 1 else ''}: peak MB (at % of the build)" for p in procs)
-          + " |")
-    print("|---:|" + "---:|" * len(procs))
+          f"{min(loads):.1f}–{max(loads):.1f}. Peaks of the build's process tree in MB: resident (VmRSS summed, "
+          "what benchmarks.speed prints), proportional (Pss), anonymous (Pss_Anon, at % of the build's time):\n")
+    print("| passages | " + " | ".join(f"{p}p resident | {p}p proportional | {p}p anonymous" for p in procs) + " |")
+    print("|---:|" + "---:|---:|---:|" * len(procs))
     for i in range(len(sources)):
-        cells = [f"{results[p][i]['peak_mb']:,.0f} ({results[p][i]['peak_at']:.0%})" for p in procs]
+        cells = [f"{r['rss_mb']:,.0f} | {r['pss_mb']:,.0f} | {r['anon_mb']:,.0f} ({r['anon_at']:.0%})"
+                 for r in (results[p][i] for p in procs)]
         print(f"| {results[procs[0]][i]['passages']:,} | " + " | ".join(cells) + " |")
     print()
     for p in procs:
         xs = [r["passages"] for r in results[p]]
-        intercept, slope = fit(xs, [r["peak_mb"] for r in results[p]])
-        at = intercept + slope * TARGET_PASSAGES
-        print(f"{p} process{'es' if p > 1 else ''}: {intercept:,.0f} MB + {slope * 100_000:,.0f} MB per 100k passages; "
-              f"on that line 1M passages peak at {at:,.0f} MB ({'within' if at <= TARGET_MB else 'over'} "
-              f"{TARGET_MB:,} MB)")
+        for key, label in (("rss", "resident"), ("anon", "anonymous")):
+            intercept, slope = fit(xs, [r[f"{key}_mb"] for r in results[p]])
+            at = intercept + slope * TARGET_PASSAGES
+            print(f"{p} process{'es' if p > 1 else ''}, {label}: {intercept:,.0f} MB + {slope * 100_000:,.0f} MB per "
+                  f"100k passages; on that line 1M passages peak at {at:,.0f} MB "
+                  f"({'within' if at <= TARGET_MB else 'over'} {TARGET_MB:,} MB)")
 
 
 if __name__ == "__main__":

@@ -10,15 +10,17 @@ For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined r
 * **rebuild**, per core: arsearch held to one process (``arsearch-1p``) against the one-process peers
   (plain Whoosh, FTS5); arsearch as it runs (both cores) reported separately; passages per wall second
   and per CPU second, peak memory of the build's process tree, index size against the text size.
-  Each build runs in a child process, ``--build-runs`` times (3; 1 above 100k);
+  Each build runs in a child process, ``--build-runs`` times (3 up to 10k passages; 1 above);
 * **server (warm) search**: each searcher opened once and kept open, as ``arsearch serve`` does,
-  engines interleaved query by query — arsearch on its numpy executor, arsearch on Whoosh's own
-  collector (the executor's reference, same index; up to 100k), plain Whoosh and FTS5 — over a seeded
-  mix of eight kinds: rare, common, heavy (the 20 most frequent content words, which "common" skips),
-  phrase, heavy phrase, two words, heavy two words, filtered; 50 per kind up to 100k (a third above).
-  Warm-up queries are drawn apart, are none of the measured ones, and are not timed. Top 10 with
-  snippets (all engines) and facet counts (arsearch); the executor's top 10 and totals are checked
-  against the reference's on every query;
+  engines interleaved query by query — arsearch on its numpy executor, plain Whoosh and FTS5 — over
+  a seeded mix of eight kinds: rare, common, heavy (the 20 most frequent content words, which
+  "common" skips), phrase, heavy phrase, two words, heavy two words, filtered; 50 per kind up to
+  100k (a third above). Warm-up queries are drawn apart, are none of the measured ones, and are not
+  timed. Top 10 with snippets (all engines) and facet counts (arsearch). arsearch on Whoosh's own
+  collector (the executor's reference, same index; up to 100k) runs only a fixed sample, the first
+  ``REFERENCE_PER_KIND`` queries of each kind, interleaved with the others on them, in a table of
+  its own beside the executor on the same queries; on each of them the executor's top 10 and total
+  are checked against the reference's. Progress, and the time left, go to stderr;
 * **server over HTTP**: the same mix against a running ``arsearch serve`` (``/api/search``, one client;
   up to 100k);
 * **CLI (cold, one-shot)**: ``arsearch search`` as one process per query (two queries per kind, one
@@ -96,29 +98,40 @@ def _text_bytes(source: Path) -> int:
     return sum(len(t.encode("utf-8")) for _, t in passages(source))
 
 
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants now (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return out
+
+
 def _tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants now (Linux /proc), 0 once it is gone."""
     total = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
+    for p in tree_pids(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0) * 1024
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
     return total
 
 
-def run_build(engine: str, source: Path, out: Path, timeline: list | None = None) -> dict:
+def run_build(engine: str, source: Path, out: Path, timeline: list | None = None, probe=None) -> dict:
     """One rebuild in a child process: its passages/s, CPU seconds, and peak memory.
 
     Peak memory is the largest sum of resident memory over the child and its own children (Whoosh's
     multiprocessing writer forks), sampled every 50 ms. ``ru_maxrss`` would not do: a child's
     high-water mark starts at its parent's size when it is forked. ``timeline``, when given, gets
-    every sample as (seconds since the start, bytes): where in the build the peak falls.
+    every sample as (seconds since the start, bytes), or what ``probe(pid)`` measured then instead of
+    the bytes: where in the build the peak falls.
     """
     shutil.rmtree(out, ignore_errors=True)
     proc = subprocess.Popen(
@@ -135,7 +148,7 @@ def run_build(engine: str, source: Path, out: Path, timeline: list | None = None
             rss = _tree_rss(proc.pid)
             peak = max(peak, rss)
             if timeline is not None:
-                timeline.append((time.perf_counter() - started, rss))
+                timeline.append((time.perf_counter() - started, probe(proc.pid) if probe else rss))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -329,7 +342,7 @@ def summarise(per_run: list[dict[str, list[float]]], queries: list[tuple[str, st
 
 
 def http_latencies(index_dir: Path, queries: list[tuple[str, str]], warmup: list[tuple[str, str]], runs: int,
-                   work: Path) -> dict:
+                   work: Path, log=None) -> dict:
     """The same mix against a running ``arsearch serve`` (JSON endpoint, one keep-alive client)."""
     import http.client
 
@@ -342,12 +355,14 @@ def http_latencies(index_dir: Path, queries: list[tuple[str, str]], warmup: list
         conn = http.client.HTTPConnection(HOST, int(port), timeout=REQUEST_TIMEOUT)
         for _, q in warmup:
             get(conn, "/api/search?" + urlencode({"q": q}))
-        for _ in range(runs):
+        eta = Eta(log or (lambda msg: None), "HTTP searches", runs * len(queries))
+        for run in range(runs):
             times = []
-            for _, q in queries:
+            for n, (_, q) in enumerate(queries):
                 t = time.perf_counter()
                 get(conn, "/api/search?" + urlencode({"q": q}))
                 times.append(time.perf_counter() - t)
+                eta.step(run * len(queries) + n + 1)
             per_run.append({"arsearch serve (HTTP)": times})
         conn.close()
     finally:
@@ -371,17 +386,19 @@ def _wall(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def cold_cli(index_dir: Path, queries: list[tuple[str, str]], runs: int) -> dict:
+def cold_cli(index_dir: Path, queries: list[tuple[str, str]], runs: int, log=None) -> dict:
     """One process per query, interleaved with the bare start-ups it is compared with."""
     bare = [sys.executable, "-c", "import whoosh, click"]
     numpy = [sys.executable, "-c", "import numpy"]
     per_run = []
-    for _ in range(runs):
+    eta = Eta(log or (lambda msg: None), "one-shot searches", runs * len(queries))
+    for run in range(runs):
         times: dict[str, list[float]] = {"bare": [], "numpy": [], "cli": []}
-        for _, q in queries:
+        for n, (_, q) in enumerate(queries):
             times["bare"].append(_wall(bare))
             times["numpy"].append(_wall(numpy))
             times["cli"].append(_wall([*_arsearch_cmd(), "search", "--index", str(index_dir), "--", q]))
+            eta.step(run * len(queries) + n + 1)
         per_run.append(times)
     out = summarise(per_run, queries)
     medians = [statistics.median(r["cli"]) / statistics.median(r["bare"]) for r in per_run]
@@ -461,10 +478,10 @@ def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False
     sample = [kq for kind in KINDS for kq in [x for x in queries if x[0] == kind][:per_kind_cold]]
     if http and not big:
         log(f"{size}: the same mix over HTTP to arsearch serve …")
-        row["http"] = http_latencies(indexes["arsearch"], queries, warmup, runs, work / f"{size}-serve")
+        row["http"] = http_latencies(indexes["arsearch"], queries, warmup, runs, work / f"{size}-serve", log)
         phase("HTTP")
     log(f"{size}: cold CLI, {len(sample)} one-shot searches × {runs} runs …")
-    row["cold"] = cold_cli(indexes["arsearch"], sample, runs)
+    row["cold"] = cold_cli(indexes["arsearch"], sample, runs, log)
     phase("cold CLI")
     if size == "100k":
         log(f"{size}: adding one article …")
