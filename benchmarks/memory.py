@@ -133,9 +133,14 @@ def traced_build(source: Path, out: Path) -> dict:
 
 
 def attribute(source: Path, work: Path) -> dict:
+    """The traced build of ``source`` (kept in ``work``: a traced build is slow, a rerun reuses it)."""
+    kept = work / f"traced-{source.name}.json"
+    if kept.exists():
+        return json.loads(kept.read_text("utf-8"))
     proc = subprocess.run([sys.executable, "-m", "benchmarks.memory", "--trace", str(source), str(work / "traced")],
                           capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    kept.write_text(proc.stdout.strip().splitlines()[-1], "utf-8")
+    return json.loads(kept.read_text("utf-8"))
 
 
 def _mb(n: float) -> str:

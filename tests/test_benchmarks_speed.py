@@ -98,3 +98,21 @@ def test_the_line_through_the_peaks_and_where_the_peak_falls():
     assert memory.fit([10_000, 10_000], [400.0, 420.0]) == (410.0, 0.0)  # one size: nothing to fit
     assert memory.peak_at([(0.0, 10), (5.0, 90), (10.0, 20)]) == 0.5
     assert memory.peak_at([]) == 0.0
+
+
+def test_the_memory_of_a_build_counts_its_children_and_their_heap():
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = b'x' * (60 * 2**20); print('ok', flush=True); "
+                              "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ok"
+        alone, tree = memory.tree_memory(child.pid), memory.tree_memory(os.getpid())
+        assert alone["anon"] >= 60 * 2**20 and alone["rss"] >= alone["pss"] >= alone["anon"]
+        assert tree["anon"] >= alone["anon"] + 1 * 2**20  # the child's heap, and this process's own
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
