@@ -153,13 +153,16 @@ def print_attribution(traced: list[dict]) -> None:
     modules = sorted(last["alive"], key=lambda m: last["alive"][m] - first["alive"].get(m, 0), reverse=True)
     shown = modules[:TOP_MODULES]
     print("\nStill allocated when the stories are grouped (one process, tracemalloc), MB, by allocating module:\n")
-    print("| module | " + " | ".join(f"{t['passages']:,} passages" for t in traced)
-          + " | bytes per passage | at 1M, MB |")
-    print("|---|" + "---:|" * (len(traced) + 2))
+    growth = " | bytes per passage | at 1M, MB" if grown else ""  # one size: no line to draw
+    print("| module | " + " | ".join(f"{t['passages']:,} passages" for t in traced) + growth + " |")
+    print("|---|" + "---:|" * (len(traced) + (2 if grown else 0)))
 
     def row(label, values):
-        per = (values[-1] - values[0]) / grown if grown else 0.0
         cells = " | ".join(_mb(v) for v in values)
+        if not grown:
+            print(f"| {label} | {cells} |")
+            return
+        per = (values[-1] - values[0]) / grown
         print(f"| {label} | {cells} | {per:,.0f} | {_mb(values[0] + per * (TARGET_PASSAGES - first['passages']))} |")
 
     for m in shown:
