@@ -62,8 +62,8 @@ SEARCH_ENGINES = ("arsearch", "arsearch-whoosh", "whoosh", "fts5")
 #: Above this many passages the reference collector is not timed (seconds per query at 1M).
 REFERENCE_MAX_PASSAGES = 100_000
 #: The reference collector runs only this many queries of each kind (the first ones drawn), timed
-#: with the others on those queries and reported on its own rows: at 100k it takes ~0.3 CPU seconds
-#: a query (the executor 0.09), so on the whole mix, three runs, it alone would take ~6 minutes.
+#: with the others on those queries and reported on its own rows: at 100k it takes ~0.9 s a query
+#: (the executor 0.07), so on the whole mix, three runs, it alone would take ~18 minutes.
 REFERENCE_PER_KIND = 10
 #: Query mix per size: how many of each kind (drawn with a fixed seed); a third of that above 100k.
 QUERIES_PER_KIND = 50
