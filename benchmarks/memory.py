@@ -222,6 +222,8 @@ def main(argv=None) -> None:
     print()
     for p in procs:
         xs = [r["passages"] for r in results[p]]
+        if len(set(xs)) < 2:  # one size: no line to draw
+            continue
         for key, label in (("rss", "resident"), ("anon", "anonymous")):
             intercept, slope = fit(xs, [r[f"{key}_mb"] for r in results[p]])
             at = intercept + slope * TARGET_PASSAGES
