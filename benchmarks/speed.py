@@ -10,15 +10,17 @@ For each size (corpora from ``benchmarks.corpus``; 1M is synthetic, recombined r
 * **rebuild**, per core: arsearch held to one process (``arsearch-1p``) against the one-process peers
   (plain Whoosh, FTS5); arsearch as it runs (both cores) reported separately; passages per wall second
   and per CPU second, peak memory of the build's process tree, index size against the text size.
-  Each build runs in a child process, ``--build-runs`` times (3; 1 above 100k);
+  Each build runs in a child process, ``--build-runs`` times (3 up to 10k passages; 1 above);
 * **server (warm) search**: each searcher opened once and kept open, as ``arsearch serve`` does,
-  engines interleaved query by query — arsearch on its numpy executor, arsearch on Whoosh's own
-  collector (the executor's reference, same index; up to 100k), plain Whoosh and FTS5 — over a seeded
-  mix of eight kinds: rare, common, heavy (the 20 most frequent content words, which "common" skips),
-  phrase, heavy phrase, two words, heavy two words, filtered; 50 per kind up to 100k (a third above).
-  Warm-up queries are drawn apart, are none of the measured ones, and are not timed. Top 10 with
-  snippets (all engines) and facet counts (arsearch); the executor's top 10 and totals are checked
-  against the reference's on every query;
+  engines interleaved query by query — arsearch on its numpy executor, plain Whoosh and FTS5 — over
+  a seeded mix of eight kinds: rare, common, heavy (the 20 most frequent content words, which
+  "common" skips), phrase, heavy phrase, two words, heavy two words, filtered; 50 per kind up to
+  100k (a third above). Warm-up queries are drawn apart, are none of the measured ones, and are not
+  timed. Top 10 with snippets (all engines) and facet counts (arsearch). arsearch on Whoosh's own
+  collector (the executor's reference, same index; up to 100k) runs only a fixed sample, the first
+  ``REFERENCE_PER_KIND`` queries of each kind, interleaved with the others on them, in a table of
+  its own beside the executor on the same queries; on each of them the executor's top 10 and total
+  are checked against the reference's. Progress, and the time left, go to stderr;
 * **server over HTTP**: the same mix against a running ``arsearch serve`` (``/api/search``, one client;
   up to 100k);
 * **CLI (cold, one-shot)**: ``arsearch search`` as one process per query (two queries per kind, one
@@ -59,6 +61,10 @@ from benchmarks.engines import BUILDS, SEARCHER_INDEX, SEARCHERS
 SEARCH_ENGINES = ("arsearch", "arsearch-whoosh", "whoosh", "fts5")
 #: Above this many passages the reference collector is not timed (seconds per query at 1M).
 REFERENCE_MAX_PASSAGES = 100_000
+#: The reference collector runs only this many queries of each kind (the first ones drawn), timed
+#: with the others on those queries and reported on its own rows: at 100k it takes ~0.9 s a query
+#: (the executor 0.07), so on the whole mix, three runs, it alone would take ~18 minutes.
+REFERENCE_PER_KIND = 10
 #: Query mix per size: how many of each kind (drawn with a fixed seed); a third of that above 100k.
 QUERIES_PER_KIND = 50
 KINDS = ("rare", "common", "heavy", "phrase", "heavy phrase", "two words", "heavy two words", "filtered")
@@ -68,8 +74,11 @@ HEAVY_WORDS = 20
 WARMUP_PER_KIND = 2
 #: Runs per size: figures are medians over them, with the min–max spread.
 RUNS = 3
-#: Rebuilds per engine up to 100k (one above: a 1M rebuild takes most of half an hour).
+#: Rebuilds per engine up to ``BUILD_RUNS_MAX_PASSAGES``, one above: the four builds of 100k take
+#: ~12 minutes on an idle 2-core machine (the spread of the per-core rate at that size comes from
+#: ``benchmarks.rebuild`` on a prefix of the corpus).
 BUILD_RUNS = 3
+BUILD_RUNS_MAX_PASSAGES = 10_000
 #: One-shot CLI searches per kind and run.
 COLD_PER_KIND = 2
 SEED = 7
@@ -89,28 +98,40 @@ def _text_bytes(source: Path) -> int:
     return sum(len(t.encode("utf-8")) for _, t in passages(source))
 
 
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants now (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return out
+
+
 def _tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants now (Linux /proc), 0 once it is gone."""
     total = 0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
+    for p in tree_pids(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0) * 1024
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
     return total
 
 
-def run_build(engine: str, source: Path, out: Path) -> dict:
+def run_build(engine: str, source: Path, out: Path, timeline: list | None = None, probe=None) -> dict:
     """One rebuild in a child process: its passages/s, CPU seconds, and peak memory.
 
     Peak memory is the largest sum of resident memory over the child and its own children (Whoosh's
     multiprocessing writer forks), sampled every 50 ms. ``ru_maxrss`` would not do: a child's
-    high-water mark starts at its parent's size when it is forked.
+    high-water mark starts at its parent's size when it is forked. ``timeline``, when given, gets
+    every sample as (seconds since the start, bytes), or what ``probe(pid)`` measured then instead of
+    the bytes: where in the build the peak falls.
     """
     shutil.rmtree(out, ignore_errors=True)
     proc = subprocess.Popen(
@@ -119,11 +140,15 @@ def run_build(engine: str, source: Path, out: Path) -> dict:
     )
     peak = 0
     done = threading.Event()
+    started = time.perf_counter()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss = _tree_rss(proc.pid)
+            peak = max(peak, rss)
+            if timeline is not None:
+                timeline.append((time.perf_counter() - started, probe(proc.pid) if probe else rss))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -213,37 +238,90 @@ def query_mix(source: Path, index_dir: Path, rng: random.Random, per_kind: int,
     return out
 
 
+def reference_sample(queries: list[tuple[str, str]], per_kind: int) -> list[tuple[str, str]]:
+    """The first ``per_kind`` queries of each kind, in mix order: the fixed sample the reference
+    collector runs (every kind in it, the same queries in every run and on every machine)."""
+    seen: Counter = Counter()
+    out = []
+    for kind, q in queries:
+        if seen[kind] < per_kind:
+            seen[kind] += 1
+            out.append((kind, q))
+    return out
+
+
+class Eta:
+    """Progress of a phase on stderr with the time it still needs, from its own pace so far."""
+
+    def __init__(self, log, label: str, total: int, every: float = 60.0):
+        self.log, self.label, self.total, self.every = log, label, total, every
+        self.started = self.last = time.monotonic()
+
+    def step(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and done < self.total:
+            return
+        self.last = now
+        spent = now - self.started
+        left = spent / done * (self.total - done) if done else float("nan")
+        self.log(f"{self.label}: {done}/{self.total} in {spent / 60:.1f} min, ~{left / 60:.1f} min left")
+
+
 def latencies(indexes: dict[str, Path], engines_timed: tuple[str, ...], queries: list[tuple[str, str]],
-              warmup: list[tuple[str, str]], runs: int) -> dict:
+              warmup: list[tuple[str, str]], runs: int, reference: list[tuple[str, str]] | None = None,
+              log=None) -> dict:
     """Per engine and per query kind, p50/p95 as median and min–max over ``runs`` interleaved runs.
 
     Every searcher is opened once and kept open, as ``arsearch serve`` keeps it (the warm, server
     case; the cold one-shot CLI is measured separately). The warm-up queries are none of the
-    measured ones and never timed. The numpy executor's top 10 and totals are checked against the
-    Whoosh collector's on every query (when the collector is timed).
+    measured ones and never timed. The reference collector ("arsearch-whoosh") runs only the
+    queries of ``reference`` (all when None), interleaved with the others on them; its figures, and
+    the executor's on the same queries ("arsearch, sample"), are reported apart, and on each of them
+    the executor's top 10 and total are checked against the collector's.
     """
+    log = log or (lambda msg: None)
     engines = {name: SEARCHERS[name](indexes[SEARCHER_INDEX[name]]) for name in engines_timed}
+    ref = "arsearch-whoosh"
+    sample = frozenset(reference if reference is not None else queries)
     per_run: list[dict[str, list[float]]] = []
     disagree: list[str] = []
     try:
-        for _, q in warmup:
-            for e in engines.values():
+        spent = dict.fromkeys(engines, 0.0)
+        for n, (_, q) in enumerate(warmup):
+            for name, e in engines.items():
+                t = time.perf_counter()
                 e.search(q)
+                if n >= len(warmup) // 2:  # the first ones pay for opening and loading
+                    spent[name] += time.perf_counter() - t
+        later = max(1, len(warmup) - len(warmup) // 2)
+        expect = sum(t / later * (len(sample) if name == ref else len(queries)) for name, t in spent.items()) * runs
+        log("warm-up, ms per query: " + ", ".join(f"{name} {t / later * 1000:,.0f}" for name, t in spent.items())
+            + f"; the timed runs should take ~{expect / 60:.1f} min")
+        eta = Eta(log, "timed searches", runs * len(queries))
         for run in range(runs):
             times: dict[str, list[float]] = {name: [] for name in engines}
-            for _, q in queries:
+            for n, (kind, q) in enumerate(queries):
                 answers = {}
                 for name, e in engines.items():
+                    if name == ref and (kind, q) not in sample:
+                        continue
                     t = time.perf_counter()
                     answers[name] = e.search(q)
                     times[name].append(time.perf_counter() - t)
-                if run == 0 and "arsearch-whoosh" in answers and answers["arsearch"] != answers["arsearch-whoosh"]:
+                if run == 0 and ref in answers and answers["arsearch"] != answers[ref]:
                     disagree.append(q)
+                eta.step(run * len(queries) + n + 1)
             per_run.append(times)
     finally:
         for e in engines.values():
             e.close()
-    return summarise(per_run, queries) | {"disagree": disagree, "checked": "arsearch-whoosh" in engines}
+    out = summarise([{k: v for k, v in r.items() if k != ref} for r in per_run], queries)
+    if ref in engines:
+        picked = [kq in sample for kq in queries]
+        sampled = [{"arsearch, sample": [t for t, p in zip(r["arsearch"], picked, strict=True) if p], ref: r[ref]}
+                   for r in per_run]
+        out["reference"] = summarise(sampled, [kq for kq, p in zip(queries, picked, strict=True) if p])
+    return out | {"disagree": disagree, "checked": ref in engines}
 
 
 def summarise(per_run: list[dict[str, list[float]]], queries: list[tuple[str, str]]) -> dict:
@@ -264,7 +342,7 @@ def summarise(per_run: list[dict[str, list[float]]], queries: list[tuple[str, st
 
 
 def http_latencies(index_dir: Path, queries: list[tuple[str, str]], warmup: list[tuple[str, str]], runs: int,
-                   work: Path) -> dict:
+                   work: Path, log=None) -> dict:
     """The same mix against a running ``arsearch serve`` (JSON endpoint, one keep-alive client)."""
     import http.client
 
@@ -277,12 +355,14 @@ def http_latencies(index_dir: Path, queries: list[tuple[str, str]], warmup: list
         conn = http.client.HTTPConnection(HOST, int(port), timeout=REQUEST_TIMEOUT)
         for _, q in warmup:
             get(conn, "/api/search?" + urlencode({"q": q}))
-        for _ in range(runs):
+        eta = Eta(log or (lambda msg: None), "HTTP searches", runs * len(queries))
+        for run in range(runs):
             times = []
-            for _, q in queries:
+            for n, (_, q) in enumerate(queries):
                 t = time.perf_counter()
                 get(conn, "/api/search?" + urlencode({"q": q}))
                 times.append(time.perf_counter() - t)
+                eta.step(run * len(queries) + n + 1)
             per_run.append({"arsearch serve (HTTP)": times})
         conn.close()
     finally:
@@ -306,17 +386,19 @@ def _wall(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def cold_cli(index_dir: Path, queries: list[tuple[str, str]], runs: int) -> dict:
+def cold_cli(index_dir: Path, queries: list[tuple[str, str]], runs: int, log=None) -> dict:
     """One process per query, interleaved with the bare start-ups it is compared with."""
     bare = [sys.executable, "-c", "import whoosh, click"]
     numpy = [sys.executable, "-c", "import numpy"]
     per_run = []
-    for _ in range(runs):
+    eta = Eta(log or (lambda msg: None), "one-shot searches", runs * len(queries))
+    for run in range(runs):
         times: dict[str, list[float]] = {"bare": [], "numpy": [], "cli": []}
-        for _, q in queries:
+        for n, (_, q) in enumerate(queries):
             times["bare"].append(_wall(bare))
             times["numpy"].append(_wall(numpy))
             times["cli"].append(_wall([*_arsearch_cmd(), "search", "--index", str(index_dir), "--", q]))
+            eta.step(run * len(queries) + n + 1)
         per_run.append(times)
     out = summarise(per_run, queries)
     medians = [statistics.median(r["cli"]) / statistics.median(r["bare"]) for r in per_run]
@@ -341,7 +423,16 @@ def add_one_article(source: Path, index_dir: Path, work: Path) -> float:
 
 
 def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False, per_kind: int | None = None,
-               build_runs: int | None = None, http: bool = True) -> dict:
+               build_runs: int | None = None, http: bool = True, reference_per_kind: int = REFERENCE_PER_KIND) -> dict:
+    phases: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def phase(name: str) -> None:  # the wall time since the previous phase ended, in minutes
+        nonlocal clock
+        now = time.monotonic()
+        phases[name] = (now - clock) / 60
+        clock = now
+
     source = build_corpus(size)
     info = corpus_info(source)
     row = {"size": size, "passages": info["passages"], "synthetic": info["synthetic"]}
@@ -349,16 +440,18 @@ def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False
     indexes = {e: work / f"{size}-{e}" for e in BUILDS}
     big = row["passages"] > REFERENCE_MAX_PASSAGES
     if build_runs is None:
-        build_runs = 1 if big else BUILD_RUNS
+        build_runs = BUILD_RUNS if row["passages"] <= BUILD_RUNS_MAX_PASSAGES else 1
     builds = [e for e in BUILDS if not (big and e == "arsearch-1p")]  # one process at 1M: ~45 min more
     row["build"] = {}
     if not (reuse and all(indexes[e].is_dir() and any(indexes[e].iterdir()) for e in ("arsearch", "whoosh", "fts5"))):
         results: dict[str, list[dict]] = {e: [] for e in builds}
+        eta = Eta(log, f"{size}: builds", build_runs * len(builds), every=0)
         for n in range(build_runs):
             for engine in builds:  # interleaved: a slow patch of the machine hits every engine
                 log(f"{size}: building {engine} ({n + 1}/{build_runs}) …")
                 results[engine].append(run_build(engine, source, indexes[engine]))
                 log(f"{size}: {engine} {results[engine][-1]['rate']:.0f} passages/s")
+                eta.step(n * len(builds) + builds.index(engine) + 1)
         for engine, rs in results.items():
             row["build"][engine] = {
                 key: timing.spread([r[key] for r in rs]) for key in ("rate", "cpu_rate", "peak_mb", "disk")
@@ -366,6 +459,7 @@ def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False
         shutil.rmtree(indexes["arsearch-1p"], ignore_errors=True)  # the same index as arsearch's
     else:
         log(f"{size}: reusing the indexes in {work}")
+    phase("build")
     search_indexes = {"arsearch": indexes["arsearch"], "whoosh": indexes["whoosh"], "fts5": indexes["fts5"]}
     rng = random.Random(f"{SEED}-{size}")
     if per_kind is None:
@@ -373,19 +467,28 @@ def bench_size(size: str, work: Path, log, runs: int = RUNS, reuse: bool = False
     queries = query_mix(source, indexes["arsearch"], rng, per_kind)
     measured = frozenset(q for _, q in queries)
     warmup = query_mix(source, indexes["arsearch"], random.Random(f"{SEED}-{size}-warmup"), WARMUP_PER_KIND, measured)
-    timed = tuple(e for e in SEARCH_ENGINES if not (big and e == "arsearch-whoosh"))
-    log(f"{size}: {len(queries)} queries × {runs} runs, {', '.join(timed)} …")
-    row["latency"] = latencies(search_indexes, timed, queries, warmup, runs)
+    timed = tuple(e for e in SEARCH_ENGINES if not ((big or not reference_per_kind) and e == "arsearch-whoosh"))
+    reference = reference_sample(queries, reference_per_kind)
+    log(f"{size}: {len(queries)} queries × {runs} runs, {', '.join(timed)}"
+        + (f" (arsearch-whoosh on {len(reference)} of them)" if "arsearch-whoosh" in timed else "") + " …")
+    phase("query mix")
+    row["latency"] = latencies(search_indexes, timed, queries, warmup, runs, reference, log)
+    phase("warm search")
     per_kind_cold = 1 if big else COLD_PER_KIND
     sample = [kq for kind in KINDS for kq in [x for x in queries if x[0] == kind][:per_kind_cold]]
     if http and not big:
         log(f"{size}: the same mix over HTTP to arsearch serve …")
-        row["http"] = http_latencies(indexes["arsearch"], queries, warmup, runs, work / f"{size}-serve")
+        row["http"] = http_latencies(indexes["arsearch"], queries, warmup, runs, work / f"{size}-serve", log)
+        phase("HTTP")
     log(f"{size}: cold CLI, {len(sample)} one-shot searches × {runs} runs …")
-    row["cold"] = cold_cli(indexes["arsearch"], sample, runs)
+    row["cold"] = cold_cli(indexes["arsearch"], sample, runs, log)
+    phase("cold CLI")
     if size == "100k":
         log(f"{size}: adding one article …")
         row["add_one"] = add_one_article(source, indexes["arsearch"], work)
+        phase("add one")
+    row["phases"] = phases
+    log(f"{size}: done; minutes by phase: " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()))
     return row
 
 
@@ -425,8 +528,19 @@ def format_table(rows: list[dict]) -> str:
         for kind, v in lat["by_kind"]["arsearch"].items():
             cells = [fmt(lat["by_kind"][e][kind]["p95"]) for e in engines]
             out.append(f"| {kind} | {fmt(v['p50'])} | " + " | ".join(cells) + " |")
+        if "reference" in lat:
+            ref = lat["reference"]
+            per = next(iter(ref["by_kind"]["arsearch-whoosh"].values()))["n"]
+            out += ["", f"Reference: Whoosh's own collector on the same index (`arsearch-whoosh`), timed on a fixed "
+                        f"sample of the mix — the first {per} queries of each kind, {ref['queries']} in all — "
+                        f"interleaved with the engines above, against the executor on the same queries, ms:", ""]
+            out.append("| engine | p50 | p95 | " + " | ".join(f"{k} p95" for k in ref["by_kind"]["arsearch-whoosh"]) + " |")
+            out.append("|---|---:|---:|" + "---:|" * len(ref["by_kind"]["arsearch-whoosh"]))
+            for e, v in ref["overall"].items():
+                cells = [fmt(k["p95"]) for k in ref["by_kind"][e].values()]
+                out.append(f"| {e} | {fmt(v['p50'])} | {fmt(v['p95'])} | " + " | ".join(cells) + " |")
         if lat["checked"]:
-            n, bad = lat["queries"], len(lat["disagree"])
+            n, bad = lat.get("reference", lat)["queries"], len(lat["disagree"])
             out.append(f"\nnumpy executor vs Whoosh's collector, same top 10 and total: {n - bad}/{n} queries"
                        + (f" (differ: {', '.join(lat['disagree'][:5])})" if bad else ""))
         c = r["cold"]
@@ -442,6 +556,9 @@ def format_table(rows: list[dict]) -> str:
         out.append(f"\nCLI p50 / bare start-up, per run: {fmt(c['ratio'], 2, '×')}")
         if "add_one" in r:
             out.append(f"\n`arsearch index` adding one article to the {r['size']} index: {r['add_one']:.2f} s")
+        if "phases" in r:
+            out.append(f"\nWall time at {r['size']} by phase, min: "
+                       + ", ".join(f"{k} {v:.1f}" for k, v in r["phases"].items()))
         out.append("")
     return "\n".join(out)
 
@@ -475,13 +592,16 @@ def main(argv=None) -> None:
     ap.add_argument("--work", type=Path, default=CACHE / "speed", help="where the indexes are built")
     ap.add_argument("--runs", type=int, default=RUNS, help="interleaved latency runs per size")
     ap.add_argument("--build-runs", type=int, default=None,
-                    help=f"rebuilds per engine (default {BUILD_RUNS}, one above 100k)")
+                    help=f"rebuilds per engine (default {BUILD_RUNS} up to {BUILD_RUNS_MAX_PASSAGES:,} passages, one above)")
     ap.add_argument("--reuse", action="store_true", help="search the indexes already in --work, no rebuild")
     ap.add_argument("--per-kind", type=int, default=None,
                     help=f"queries per kind (default {QUERIES_PER_KIND}, a third of that above 100k)")
     ap.add_argument("--no-http", action="store_true", help="leave out the HTTP run against arsearch serve")
+    ap.add_argument("--reference-per-kind", type=int, default=REFERENCE_PER_KIND,
+                    help=f"queries per kind Whoosh's collector runs (default {REFERENCE_PER_KIND}; 0: none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = ap.parse_args(argv)
+    args.work = args.work.resolve()  # the server and the one-shot searches run from other folders
 
     def log(msg):
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -493,11 +613,12 @@ def main(argv=None) -> None:
     os.environ.setdefault("ARSEARCH_SUGGEST_DEADLINE", str(BENCH_DEADLINE))
     started, load_before, commit = time.monotonic(), _load(), _commit()  # before the run: what it measured
     rows = [bench_size(s.strip().lower(), args.work, log, args.runs, args.reuse, args.per_kind, args.build_runs,
-                       not args.no_http)
+                       not args.no_http, args.reference_per_kind)
             for s in args.sizes.split(",")]
     command = (f"python -m benchmarks.speed --sizes {args.sizes} --runs {args.runs}"
                + (f" --build-runs {args.build_runs}" if args.build_runs else "")
                + (f" --per-kind {args.per_kind}" if args.per_kind else "")
+               + (f" --reference-per-kind {args.reference_per_kind}" if args.reference_per_kind != REFERENCE_PER_KIND else "")
                + (" --reuse" if args.reuse else "") + (" --no-http" if args.no_http else "") + " --work DIR")
     head = (
         f"arsearch speed benchmark — {time.strftime('%Y-%m-%d')}, commit {commit}, {os.cpu_count()} cores, "
