@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 #: The side file of a generation: every sketched passage's key, signature and story name.
 SIDE_FILE = "reposts.npz"
@@ -61,9 +60,25 @@ _WORD_HASH_MAX = 1_000_000
 #: "أ ب ج" and "ج ب أ" hash apart).
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0x61C88647], dtype=np.uint64)
 
-#: The MinHash whose permutations every signature is made with (drawn once from the fixed seed);
-#: shingles arrive already hashed, so its hash function is the identity.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme="affine32")
+#: MinHashLSH's (bands, rows per band) at ``CANDIDATE_THRESHOLD`` and ``NUM_PERM``: the split that
+#: minimises its weighted false positive and false negative probabilities. Written out, not asked of
+#: datasketch at run time: choosing it integrates with scipy, whose import alone was a quarter of an
+#: `arsearch index` run (``tests/test_reposts.py`` checks it is still MinHashLSH's choice).
+BANDS = (21, 3)
+
+
+def _affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The permutations ``a * h + b mod 2**32`` datasketch's ``MinHash(seed=seed, scheme="affine32")``
+    draws (odd ``a``), drawn here as it draws them: importing datasketch pulls in scipy (its LSH),
+    over a second of every index run. ``tests/test_reposts.py`` pins them to datasketch's."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+#: The permutations every signature is made with (drawn once from the fixed seed).
+PERMUTATIONS = _affine32_permutations(NUM_PERM, SEED)
 
 
 def _new_word_hash(form: str) -> int:
@@ -137,7 +152,7 @@ def sketch_passages(passages: Sequence[Sequence[str]], size: int = SHINGLE_WORDS
     keys = keys[counts[owners] >= MIN_SHINGLES]
     if not len(keys):
         return out
-    a, b = _TEMPLATE.permutations
+    a, b = PERMUTATIONS
     grouped = np.flatnonzero(counts >= MIN_SHINGLES)
     bounds = np.concatenate(([0], np.cumsum(counts[grouped])))
     lo = 0
@@ -210,11 +225,12 @@ class Sketches:
         return out
 
 
-def bands(threshold: float = CANDIDATE_THRESHOLD) -> tuple[int, int]:
-    """MinHashLSH's choice of (bands, rows per band) for the threshold: the split that minimises its
-    weighted false positive and false negative probabilities."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+def _sort_keys(rows: np.ndarray) -> list[np.ndarray]:
+    """A band's uint32 rows as few sort keys as possible, most significant first (pairs of rows as
+    one uint64 each): fewer keys, fewer passes of the sort."""
+    wide = rows.astype(np.uint64)
+    keys = [(wide[:, c] << np.uint64(32)) | wide[:, c + 1] for c in range(0, rows.shape[1] - 1, 2)]
+    return keys + ([wide[:, -1]] if rows.shape[1] % 2 else [])
 
 
 def group_stories(signatures: dict[str, np.ndarray], threshold: float = THRESHOLD) -> dict[str, str]:
@@ -231,13 +247,18 @@ def group_stories(signatures: dict[str, np.ndarray], threshold: float = THRESHOL
         return {}
     matrix = np.stack([signatures[k] for k in keys])
     articles = np.unique(np.array([article_of(k) for k in keys]), return_inverse=True)[1]
-    b, r = bands(min(threshold, CANDIDATE_THRESHOLD))
+    if threshold < CANDIDATE_THRESHOLD:
+        raise ValueError(f"the bands are cut for {CANDIDATE_THRESHOLD}: a threshold below it would miss pairs")
+    b, r = BANDS
     left, right = [], []
     for band in range(b):
-        rows = np.ascontiguousarray(matrix[:, band * r : (band + 1) * r]).view(np.dtype((np.void, 4 * r))).ravel()
-        _, bucket = np.unique(rows, return_inverse=True)
-        order = np.argsort(bucket, kind="stable")  # members of a bucket together, in key order
-        same = bucket[order[1:]] == bucket[order[:-1]]
+        rows = matrix[:, band * r : (band + 1) * r]
+        # Members of a bucket (equal rows) together, in key order: a stable sort on the rows'
+        # values, two 32-bit rows to a sort key (np.unique of the rows as bytes sorted them by
+        # memcmp, several times slower).
+        order = np.lexsort(_sort_keys(rows)[::-1])
+        ordered = rows[order]
+        same = (ordered[1:] == ordered[:-1]).all(axis=1)
         left.append(order[:-1][same])
         right.append(order[1:][same])
     i, j = np.concatenate(left), np.concatenate(right)
@@ -246,7 +267,7 @@ def group_stories(signatures: dict[str, np.ndarray], threshold: float = THRESHOL
     keep = articles[i] != articles[j]
     i, j = i[keep], j[keep]
     similar = (matrix[i] == matrix[j]).mean(axis=1) >= threshold
-    parent = np.arange(len(keys))
+    parent = list(range(len(keys)))  # a list: numpy's per-element access in this loop cost 10× more
 
     def root(x: int) -> int:
         while parent[x] != x:

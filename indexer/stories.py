@@ -12,6 +12,7 @@ from pathlib import Path
 from arsearch.indexer.durable import write_atomically
 from arsearch.indexer.errors import IndexCorruptError
 from arsearch.indexer.reposts import SIDE_FILE, Sketches, group_stories
+from arsearch.indexer.segments import open_writer
 
 
 def load_sketches(gen: Path) -> Sketches:
@@ -34,7 +35,7 @@ def write_stories(ix, gen: Path, sketches: Sketches, document_again: Callable[[d
     changed = sorted(k for k in old.keys() | new.keys() if old.get(k, "") != new.get(k, ""))
     rewritten = 0
     if changed:
-        writer = ix.writer(limitmb=limitmb)
+        writer = open_writer(ix, limitmb)  # the writer every other commit uses (the bulk one by default)
         try:
             with ix.searcher() as searcher:
                 for key in changed:

@@ -16,7 +16,7 @@ from arsearch.indexer.store import current_generation
 from arsearch.search import PassageSearcher
 from arsearch.web import create_app
 from click.testing import CliRunner
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 from .conftest import SEED_ID, SEEDS
 
@@ -104,6 +104,69 @@ def test_an_article_sketched_at_once_gives_datasketch_signatures(paragraphs, wor
             assert g.dtype == np.uint32
             np.testing.assert_array_equal(g, w)
     np.testing.assert_array_equal(sketch(passages[2]), want[2])
+
+
+def test_the_permutations_and_bands_are_datasketchs():
+    """Drawn and written out here (datasketch's import pulls in scipy): still what its MinHash draws
+    for the seed and what its MinHashLSH chooses for the candidate threshold."""
+    m = MinHash(num_perm=reposts.NUM_PERM, seed=reposts.SEED, hashfunc=int, scheme="affine32")
+    a, b = reposts.PERMUTATIONS
+    np.testing.assert_array_equal(a, m.permutations[0])
+    np.testing.assert_array_equal(b, m.permutations[1])
+    assert a.dtype == m.permutations.dtype and (a % 2 == 1).all()
+    lsh = MinHashLSH(threshold=reposts.CANDIDATE_THRESHOLD, num_perm=reposts.NUM_PERM)
+    assert reposts.BANDS == (lsh.b, lsh.r)
+
+
+def _grouped_by_unique(signatures, threshold=reposts.THRESHOLD) -> dict[str, str]:
+    """The banding as first written (each band's rows as bytes, buckets by ``np.unique``), with the
+    rest of ``group_stories``: the reference its sort on the rows' values must agree with."""
+    keys = sorted(signatures)
+    matrix = np.stack([signatures[k] for k in keys])
+    b, r = reposts.BANDS
+    left, right = [], []
+    for band in range(b):
+        rows = np.ascontiguousarray(matrix[:, band * r : (band + 1) * r]).view(np.dtype((np.void, 4 * r))).ravel()
+        _, bucket = np.unique(rows, return_inverse=True)
+        order = np.argsort(bucket, kind="stable")
+        same = bucket[order[1:]] == bucket[order[:-1]]
+        left.append(order[:-1][same])
+        right.append(order[1:][same])
+    pairs = set(zip(np.concatenate(left).tolist(), np.concatenate(right).tolist(), strict=True))
+    parent = list(range(len(keys)))
+
+    def root(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, j in sorted(pairs):
+        if reposts.article_of(keys[i]) != reposts.article_of(keys[j]) and (matrix[i] == matrix[j]).mean() >= threshold:
+            ri, rj = root(i), root(j)
+            parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[str]] = {}
+    for n, k in enumerate(keys):
+        groups.setdefault(root(n), []).append(k)
+    return {k: min(ks) for ks in groups.values() if len(ks) > 1 for k in ks}
+
+
+def test_banding_by_sorting_groups_as_the_unique_of_bytes_did(paragraphs, words):
+    """Planted copies (some rows changed, so that only some bands agree), a bucket shared by many
+    passages (one band equal everywhere) and noise: the same stories as the first banding."""
+    rng = np.random.default_rng(7)
+    real = [s for s in reposts.sketch_passages([words(p) for p in paragraphs]) if s is not None]
+    signatures = {}
+    for n in range(400):
+        base = real[n % len(real)] if n < 40 else rng.integers(0, 2**32, reposts.NUM_PERM, dtype=np.uint32)
+        sig = base.copy()
+        changed = rng.choice(reposts.NUM_PERM, size=int(rng.integers(0, 40)), replace=False)
+        sig[changed] = rng.integers(0, 2**32, len(changed), dtype=np.uint32)
+        if n % 7 == 0:
+            sig[:3] = 12345  # one band in common with every seventh passage
+        signatures[f"a{n % 37}#{n}"] = sig
+    want = _grouped_by_unique(signatures)
+    assert 10 < len(want) < 400
+    assert group_stories(signatures) == want
 
 
 # --- the index --------------------------------------------------------------------------------------

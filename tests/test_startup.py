@@ -7,6 +7,7 @@ that reports the modules it loaded, so an eager import added anywhere on the pat
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -15,6 +16,8 @@ from arsearch.search import PassageSearcher
 from arsearch.search.executor import QueryExecutor
 from arsearch.search.searcher import FACET_FIELDS
 from arsearch.search.stories import STORY_FIELD
+
+from .conftest import SEEDS
 
 #: Never needed by the CLI's own start-up, nor by a one-shot search of a small index: the web stack,
 #: CLDR, word frequencies, the bidi algorithm (--bidi only), the index writer and its worker processes,
@@ -100,3 +103,13 @@ def test_a_one_shot_search_of_a_small_index_runs_on_the_collector(seed_index):
             got, want = one_shot.search(query), long_lived.search(query)
             assert [h.passage.key for h in got.hits] == [h.passage.key for h in want.hits], query
             assert (got.total, got.facets) == (want.total, want.facets) and got.total > 0, query
+
+
+def test_an_index_run_imports_no_datasketch_nor_scipy(tmp_path, seed_index):
+    """The reposts' signatures and bands are computed in numpy (``indexer.reposts``): datasketch,
+    their reference in the tests, pulls in scipy, over a second of every `arsearch index`."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    modules, stdout = loaded_by(tmp_path, "index", "--index", str(index_dir), "--source", str(SEEDS))
+    assert "arsearch.indexer.build" in modules and "arsearch.indexer.reposts" in modules  # it did index
+    assert loaded_of(modules, ("datasketch", "scipy")) == []
