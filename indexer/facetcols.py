@@ -179,6 +179,12 @@ def _checked(path: Path, segment_id: str, doccount: int) -> tuple[bytes, dict] |
         table = json.loads(bytes(body[:table_len]))
     except ValueError as e:
         raise DamagedFacets(f"{Path(path).name}: unreadable field table") from e
+    # A table of the wrong shape (a writer's bug under the same magic and a right checksum) is damage
+    # too: the hook then writes the file again, and a search falls back instead of failing.
+    if not isinstance(table, dict) or not all(
+        isinstance(v, list) and len(v) == 3 and all(type(n) is int and n >= 0 for n in v) for v in table.values()
+    ):
+        raise DamagedFacets(f"{Path(path).name}: malformed field table")
     return data, table
 
 

@@ -6,8 +6,10 @@ rebuild, after updates that add and remove articles, and with a file missing or 
 never used, repaired by the next update).
 """
 
+import json
 import random
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -130,7 +132,7 @@ def test_an_index_without_them_answers_the_same_and_the_update_writes_them(built
     assert len(_side_files(index_dir)) == _arrays(index_dir, QueryExecutor)[1]
 
 
-@pytest.mark.parametrize("how", ["truncated", "flipped"])
+@pytest.mark.parametrize("how", ["truncated", "flipped", "malformed"])
 def test_a_damaged_file_is_noticed_and_not_used(built, tmp_path, how):
     corpus, index_dir = _copy(built, tmp_path)
     want = _answers(index_dir, engine="numpy")
@@ -138,8 +140,13 @@ def test_a_damaged_file_is_noticed_and_not_used(built, tmp_path, how):
     data = bytearray(biggest.read_bytes())
     if how == "truncated":
         data = data[:-10]
-    else:
+    elif how == "flipped":
         data[len(data) // 2] ^= 0x04
+    else:  # a field table of the wrong shape under a right checksum (a writer's bug, not a disk's)
+        magic, sid, docs, table_len, _ = fc._HEAD.unpack_from(data)
+        table = json.dumps({"actors": "شيء"}).encode("utf-8")
+        body = table + bytes(data[fc._HEAD.size + table_len :])
+        data = bytearray(fc._HEAD.pack(magic, sid, docs, len(table), zlib.crc32(body)) + body)
     biggest.write_bytes(bytes(data))
     sid = biggest.name[: -len(fc.EXTENSION)]
     with PassageSearcher(index_dir, preload=False, engine="numpy") as s:
