@@ -18,15 +18,13 @@ that field, as it did before this file (same answer, only slower), and the next 
 writes it again. Hence no schema bump.
 """
 
-import contextlib
 import json
-import os
 import struct
 import sys
 import zlib
 from pathlib import Path
 
-from arsearch.indexer.durable import fsync_dir
+from arsearch.indexer.durable import write_atomically
 
 #: What facets count (``search.searcher.FACET_FIELDS``) and the story of reposts (``search.stories``).
 FIELDS = ("actors", "topics", "source", "story")
@@ -100,19 +98,7 @@ def write_facets(folder: Path, reader, segment_id: str) -> None:
         raise ValueError(f"segment id {segment_id!r} is longer than a side file holds")
     crc = zlib.crc32(arrays, zlib.crc32(table))
     head = _HEAD.pack(MAGIC, sid, reader.doc_count_all(), len(table), crc)
-    path = Path(folder) / file_name(segment_id)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # indexer.store removes leftovers of this shape
-    try:
-        with open(tmp, "wb") as f:
-            f.write(head + table + arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
+    write_atomically(Path(folder) / file_name(segment_id), head + table + arrays)
 
 
 def write_segment_facets(ix, segment) -> None:
@@ -129,21 +115,18 @@ def write_segment_facets(ix, segment) -> None:
 def index_facets(ix) -> list[str]:
     """THE hook: give every segment of a committed Whoosh index a sound side file (called after
     every commit, beside ``indexer.positions.index_positions``). Returns the segment ids written."""
+    from arsearch.indexer.w3blocks import committed_segments
+
     folder = Path(ix.storage.folder)
     written = []
-    with ix.reader() as top:
-        for reader, _ in top.leaf_readers():
-            segment = getattr(reader, "_segment", None)
-            if segment is None:
+    for reader, sid in committed_segments(ix):
+        try:  # the header and checksum of a file that is there: what a search checks before use
+            if _checked(folder / file_name(sid), sid, reader.doc_count_all()) is not None:
                 continue
-            sid = segment.segment_id()
-            try:  # the header and checksum of a file that is there: what a search checks before use
-                if _checked(folder / file_name(sid), sid, reader.doc_count_all()) is not None:
-                    continue
-            except (OSError, DamagedFacets):
-                pass
-            write_facets(folder, reader, sid)
-            written.append(sid)
+        except (OSError, DamagedFacets):
+            pass
+        write_facets(folder, reader, sid)
+        written.append(sid)
     return written
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 from arsearch.indexer.durable import fsync_dir
-from arsearch.indexer.w3blocks import term_blocks
+from arsearch.indexer.w3blocks import committed_segments, term_blocks
 
 #: The field whose positions phrases match (``indexer.schema``: the exact forms, ``phrase=True``).
 PHRASE_FIELD = "exact"
@@ -382,16 +382,11 @@ def index_positions(ix, full_check: bool = True) -> list[str]:
     """
     folder = Path(ix.storage.folder)
     written = []
-    with ix.reader() as top:
-        for reader, _ in top.leaf_readers():
-            segment = getattr(reader, "_segment", None)
-            if segment is None:
-                continue
-            sid = segment.segment_id()
-            if _sound(folder / file_name(sid), sid, reader.doc_count_all(), full_check):
-                continue
-            if write_positions(folder, reader, sid):
-                written.append(sid)
+    for reader, sid in committed_segments(ix):
+        if _sound(folder / file_name(sid), sid, reader.doc_count_all(), full_check):
+            continue
+        if write_positions(folder, reader, sid):
+            written.append(sid)
     return written
 
 

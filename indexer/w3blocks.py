@@ -33,3 +33,13 @@ def term_blocks(terms, fieldname: str, btext: bytes, info) -> Iterator[tuple[int
         data = stream.read()
         yield count, pickle.loads(zlib.decompress(data) if compression else data)
         at = end
+
+
+def committed_segments(ix) -> Iterator[tuple[object, str]]:
+    """(segment reader, segment id) of every segment of a committed Whoosh index: what the side
+    files' hooks (``indexer.positions``, ``indexer.facetcols``) each give a file."""
+    with ix.reader() as top:
+        for reader, _ in top.leaf_readers():
+            segment = getattr(reader, "_segment", None)
+            if segment is not None:
+                yield reader, segment.segment_id()
